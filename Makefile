@@ -1,0 +1,55 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is set up by them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test lint format typecheck pytest test-pg bench clean
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet
+	@touch $@
+
+## setup: virtualenv from the uv lock, migrations, catalogues
+setup: $(VENV)/.synced
+	@mkdir -p var
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py load_catalogues
+
+## run: set up, add demo data and a demo login, and serve http://127.0.0.1:8000
+run: setup
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py demo_login
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: every check — ruff, mypy and the whole suite (on SQLite unless DATABASE_URL says otherwise)
+test: setup lint typecheck pytest
+
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.synced
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: $(VENV)/.synced
+	$(VENV)/bin/mypy .
+
+pytest: $(VENV)/.synced
+	$(PY) -m pytest
+
+## test-pg: the suite on a throw-away PostgreSQL server on loopback (as CI runs it)
+test-pg: $(VENV)/.synced
+	scripts/with-postgres.sh $(PY) -m pytest
+
+## bench: the benchmarks of docs/benchmarks.md
+bench: setup
+	scripts/with-postgres.sh $(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,23 @@
+"""Shared test fixtures: catalogues present, fresh per-process caches, three kinds of caller."""
+
+from collections.abc import Iterator
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches(request: pytest.FixtureRequest) -> Iterator[None]:
+    # Imported here so the pure-rules tests also run without Django (`-p no:django`).
+    from ouvidoria.cases import catalogue_cache
+    from ouvidoria.entities.services import calendars_forget
+
+    catalogue_cache.clear()
+    calendars_forget()
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        # Transactional tests flush the database, catalogues included: put them back.
+        from ouvidoria.catalogue.services import catalogues_load
+
+        request.getfixturevalue("transactional_db")
+        catalogues_load()
+    yield
+    catalogue_cache.clear()

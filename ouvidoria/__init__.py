@@ -1,0 +1,1 @@
+"""Ouvidoria: SAC and ombudsman case handling for Brazilian regulated entities."""

@@ -1,0 +1,231 @@
+"""Translation between JSON and the services: shapes and types here, rules in the services."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from ouvidoria.cases.models import Event, Forward, Manifestation
+from ouvidoria.cases.selectors import deadline_view
+from ouvidoria.catalogue.models import Subject
+from ouvidoria.entities.models import Area, Entity
+from ouvidoria.rules.protocol import format_protocol
+from ouvidoria.rules.workflow import MERITS_REASONS, STATUS_LABELS
+
+TEXT_LIMIT = 20_000
+
+
+class RequesterInSerializer(serializers.Serializer[Any]):
+    document = serializers.CharField(required=False, allow_blank=True, max_length=20, label="CPF/CNPJ")
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200, label="nome completo")
+    social_name = serializers.CharField(required=False, allow_blank=True, max_length=200, label="nome social")
+    email = serializers.CharField(required=False, allow_blank=True, max_length=254, label="e-mail")
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=20, label="telefone")
+    gender = serializers.CharField(required=False, allow_blank=True, max_length=5, label="gênero")
+    state = serializers.CharField(required=False, allow_blank=True, max_length=2, label="UF")
+    city = serializers.CharField(required=False, allow_blank=True, max_length=120, label="cidade")
+
+
+class RegistrationSerializer(serializers.Serializer[Any]):
+    entity = serializers.SlugField(label="entidade", help_text="Identificador (slug) da entidade.")
+    instance = serializers.SlugField(label="instância", help_text="sac, ouvidoria, consumidor-gov…")
+    medium = serializers.SlugField(label="meio", help_text="phone, email, web-form, chat, whatsapp, letter…")
+    record_type = serializers.SlugField(label="tipo", help_text="informacao, solicitacao, reclamacao…")
+    subject = serializers.CharField(required=False, allow_blank=True, max_length=200, label="assunto")
+    description = serializers.CharField(max_length=TEXT_LIMIT, label="descrição")
+    requester = RequesterInSerializer(required=False, allow_null=True, label="manifestante")
+    anonymous = serializers.BooleanField(required=False, default=False, label="anônima")
+    name_confidential = serializers.BooleanField(required=False, default=False, label="sigilo do nome")
+    received_at = serializers.DateTimeField(required=False, allow_null=True, label="recebida em")
+    policy = serializers.SlugField(required=False, allow_blank=True, label="política de prazo")
+    earlier_protocols = serializers.ListField(
+        child=serializers.CharField(max_length=30), required=False, default=list, max_length=20
+    )
+    earlier_reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    external_reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    state = serializers.CharField(required=False, allow_blank=True, max_length=2, label="UF")
+    city = serializers.CharField(required=False, allow_blank=True, max_length=120, label="cidade")
+
+
+class ManifestationListSerializer(serializers.ModelSerializer[Manifestation]):
+    protocol_formatted = serializers.SerializerMethodField()
+    entity: serializers.SlugRelatedField[Entity] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    subject: serializers.SlugRelatedField[Subject] = serializers.SlugRelatedField(slug_field="label", read_only=True)
+    status_label = serializers.SerializerMethodField()
+    deadline = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Manifestation
+        fields = [
+            "protocol",
+            "protocol_formatted",
+            "entity",
+            "instance",
+            "medium",
+            "record_type",
+            "subject",
+            "policy",
+            "status",
+            "status_label",
+            "received_at",
+            "due_on",
+            "deadline",
+            "concluded_at",
+            "closed_at",
+            "merits",
+            "resolved",
+            "rating",
+        ]
+
+    def get_protocol_formatted(self, m: Manifestation) -> str:
+        return format_protocol(m.protocol)
+
+    def get_status_label(self, m: Manifestation) -> str:
+        return STATUS_LABELS[m.status]
+
+    def get_deadline(self, m: Manifestation) -> dict[str, Any]:
+        view = deadline_view(m)
+        return {"status": view.status, "business_days_left": view.business_days_left, "paused": view.paused}
+
+
+class EventSerializer(serializers.ModelSerializer[Event]):
+    kind_label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = ["id", "kind", "kind_label", "created_at", "actor_label", "body", "params"]
+
+    def get_kind_label(self, e: Event) -> str:
+        return str(Event.KIND_LABELS.get(e.kind, e.kind))
+
+
+class ForwardSerializer(serializers.ModelSerializer[Forward]):
+    area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(slug_field="name", read_only=True)
+
+    class Meta:
+        model = Forward
+        fields = ["id", "area", "question", "due_on", "created_at", "replied_at", "reply"]
+
+
+class ManifestationDetailSerializer(ManifestationListSerializer):
+    requester = serializers.SerializerMethodField()
+    timeline = EventSerializer(source="events", many=True, read_only=True)
+    forwards = ForwardSerializer(many=True, read_only=True)
+    earlier_protocols = serializers.SerializerMethodField()
+
+    class Meta(ManifestationListSerializer.Meta):
+        fields = [
+            *ManifestationListSerializer.Meta.fields,
+            "description",
+            "anonymous",
+            "name_confidential",
+            "state",
+            "city",
+            "merits_reason",
+            "extension_count",
+            "interaction_count",
+            "practiced_days",
+            "earlier_protocols",
+            "earlier_reference",
+            "external_reference",
+            "requester",
+            "forwards",
+            "timeline",
+        ]
+
+    def get_requester(self, m: Manifestation) -> dict[str, Any] | None:
+        r = m.requester
+        if r is None:
+            return None
+        return {
+            "kind": r.kind,
+            "name": "Nome sob sigilo" if m.name_confidential else r.display_name,
+            "document": r.document,
+            "email": r.email,
+            "phone": r.phone,
+            "gender": r.gender,
+            "state": r.state,
+            "city": r.city,
+        }
+
+    def get_earlier_protocols(self, m: Manifestation) -> list[str]:
+        return [e.protocol for e in m.earlier.all()]
+
+
+# --- Action payloads --------------------------------------------------------------------------------------
+
+
+class BodySerializer(serializers.Serializer[Any]):
+    body = serializers.CharField(max_length=TEXT_LIMIT, label="texto")
+
+
+class MessageInSerializer(BodySerializer):
+    medium = serializers.SlugField(required=False, allow_blank=True, label="meio")
+
+
+class TriageSerializer(serializers.Serializer[Any]):
+    record_type = serializers.SlugField(required=False, allow_blank=True, label="tipo")
+    subject = serializers.CharField(required=False, allow_blank=True, max_length=200, label="assunto")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LIMIT, label="nota")
+
+
+class AssignSerializer(serializers.Serializer[Any]):
+    assignee = serializers.CharField(allow_blank=True, allow_null=True, label="responsável (usuário)")
+
+
+class ForwardInSerializer(serializers.Serializer[Any]):
+    area = serializers.CharField(max_length=120, label="área")
+    question = serializers.CharField(max_length=TEXT_LIMIT, label="pergunta")
+    due_on = serializers.DateField(required=False, allow_null=True, label="prazo da área")
+
+
+class AreaReplySerializer(serializers.Serializer[Any]):
+    forward = serializers.IntegerField(label="encaminhamento")
+    reply = serializers.CharField(max_length=TEXT_LIMIT, label="resposta")
+
+
+class ExtensionSerializer(serializers.Serializer[Any]):
+    justification = serializers.CharField(max_length=TEXT_LIMIT, label="justificativa")
+    days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=60, label="dias")
+    agreed_with_requester = serializers.BooleanField(required=False, default=False, label="pactuada")
+
+
+class MeritsSerializer(serializers.Serializer[Any]):
+    reason = serializers.ChoiceField(choices=sorted(MERITS_REASONS), label="motivo")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LIMIT, label="nota")
+
+
+class NoteSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LIMIT, label="nota")
+
+
+class ReasonSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=TEXT_LIMIT, label="motivo")
+
+
+class EvaluationSerializer(serializers.Serializer[Any]):
+    resolved = serializers.BooleanField(required=False, allow_null=True, default=None, label="resolvida")
+    rating = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5, label="nota")
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LIMIT, label="comentário")
+
+
+class LinkSerializer(serializers.Serializer[Any]):
+    protocol = serializers.CharField(max_length=30, label="protocolo")
+
+
+class ListFilterSerializer(serializers.Serializer[Any]):
+    entity = serializers.SlugField(required=False, label="entidade")
+    status = serializers.ChoiceField(choices=sorted(STATUS_LABELS), required=False, label="situação")
+    record_type = serializers.SlugField(required=False, label="tipo")
+    subject = serializers.SlugField(required=False, label="assunto")
+    instance = serializers.SlugField(required=False, label="instância")
+    received_from = serializers.DateField(required=False, label="recebida a partir de")
+    received_to = serializers.DateField(required=False, label="recebida até")
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None, label="em atraso")
+
+
+class DeadlineQuerySerializer(serializers.Serializer[Any]):
+    policy = serializers.SlugField(label="política")
+    received = serializers.DateField(label="data de recebimento")
+    uf = serializers.CharField(required=False, allow_blank=True, max_length=2, label="UF")
+    city = serializers.CharField(required=False, allow_blank=True, max_length=120, label="cidade")
+    entity = serializers.SlugField(required=False, allow_blank=True, label="entidade")

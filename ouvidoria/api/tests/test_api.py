@@ -1,0 +1,220 @@
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from ouvidoria.api.models import ApiToken
+from ouvidoria.cases.models import IdempotencyKey, Manifestation
+from ouvidoria.cases.tests.factories import AreaFactory, EntityFactory, UserFactory, register
+from ouvidoria.rules.protocol import format_protocol, is_valid_protocol
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/manifestations/"
+
+
+@pytest.fixture
+def entity():
+    return EntityFactory(slug="consorcio-exemplo", name="Consórcio Exemplo")
+
+
+@pytest.fixture
+def client(entity) -> APIClient:
+    _, key = ApiToken.issue(name="crm", entities=[entity])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return api
+
+
+def payload(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "entity": "consorcio-exemplo",
+        "instance": "ouvidoria",
+        "medium": "phone",
+        "record_type": "reclamacao",
+        "subject": "OPIN Erro Dado Cadastral",
+        "description": "Meu endereço está errado no extrato.",
+        "requester": {
+            "document": "529.982.247-25",
+            "name": "Maria da Silva",
+            "social_name": "Maria Clara",
+            "email": "maria@example.com",
+            "phone": "16 99876-5432",
+            "gender": "F",
+            "state": "SP",
+            "city": "Ribeirão Preto",
+        },
+    }
+    body.update(overrides)
+    return body
+
+
+def test_register_returns_protocol_deadline_and_timeline(client):
+    response = client.post(URL, payload(), format="json")
+    assert response.status_code == 201, response.data
+    data = response.data
+    assert is_valid_protocol(data["protocol"])
+    assert data["protocol_formatted"] == format_protocol(data["protocol"])
+    assert data["policy"] == "bcb-ouvidoria"
+    assert data["deadline"]["status"] in {"on_time", "at_risk", "due_today"}
+    assert data["requester"]["name"] == "Maria Clara"
+    assert [e["kind"] for e in data["timeline"]] == ["registration"]
+    assert data["timeline"][0]["actor_label"] == "api:crm"
+
+
+def test_idempotency_key_returns_the_same_protocol_and_creates_nothing(client):
+    first = client.post(URL, payload(), format="json", HTTP_IDEMPOTENCY_KEY="abc-123")
+    retry = client.post(URL, payload(), format="json", HTTP_IDEMPOTENCY_KEY="abc-123")
+    assert first.status_code == 201
+    assert retry.status_code == 200
+    assert retry["Idempotent-Replayed"] == "true"
+    assert retry.data["protocol"] == first.data["protocol"]
+    assert Manifestation.objects.count() == 1
+    assert IdempotencyKey.objects.count() == 1
+    other = client.post(URL, payload(description="Outro texto"), format="json", HTTP_IDEMPOTENCY_KEY="abc-123")
+    assert other.status_code == 400
+    assert "Idempotency-Key" in other.data
+    assert Manifestation.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "fragment"),
+    [
+        (
+            {"requester": {"document": "111.111.111-12", "name": "X", "email": "x@example.com"}},
+            "requester.document",
+            "CPF",
+        ),
+        ({"subject": "Assunto inventado"}, "subject", "Assunto desconhecido"),
+        (
+            {"requester": {"document": "52998224725", "name": "X", "email": "x@example.com", "state": "ZZ"}},
+            "requester.state",
+            "UF",
+        ),
+        ({"received_at": (timezone.now() + timedelta(days=2)).isoformat()}, "received_at", "futuro"),
+        ({"received_at": "ontem"}, "received_at", ""),
+        ({"entity": "outra-entidade"}, "entity", "Entidade"),
+        ({"description": ""}, "description", ""),
+        ({"record_type": "xingamento"}, "record_type", "Tipo desconhecido"),
+        ({"requester": "texto"}, "requester", ""),
+        ({"earlier_protocols": "2026"}, "earlier_protocols", ""),
+    ],
+)
+def test_bad_input_answers_400_with_a_portuguese_message_per_field(client, overrides, field, fragment):
+    response = client.post(URL, payload(**overrides), format="json")
+    assert response.status_code == 400, response.data
+    assert field in response.data
+    assert fragment in str(response.data[field])
+    assert Manifestation.objects.count() == 0
+
+
+def test_malformed_json_is_a_400_not_a_500(client):
+    response = client.post(URL, "{not json", content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_token_sees_only_its_entities(client, entity):
+    other_entity = EntityFactory(slug="alheia")
+    mine = register(entity)
+    theirs = register(other_entity)
+    listed = client.get(URL).data["results"]
+    assert [row["protocol"] for row in listed] == [mine.protocol]
+    assert client.get(f"{URL}{theirs.protocol}/").status_code == 404
+    assert client.post(f"{URL}{theirs.protocol}/notes/", {"body": "x"}, format="json").status_code == 404
+    assert client.get(f"{URL}{mine.formatted_protocol}/").status_code == 200
+
+
+def test_anonymous_caller_is_refused():
+    assert APIClient().get(URL).status_code in (401, 403)
+    bad = APIClient()
+    bad.credentials(HTTP_AUTHORIZATION="Token nope")
+    assert bad.get(URL).status_code == 401
+
+
+def test_list_filters(client, entity):
+    complaint = register(entity)
+    compliment = register(entity, record_type="elogio", instance="sac")
+    late = register(entity, received_at=timezone.now() - timedelta(days=40))
+    assert {r["protocol"] for r in client.get(URL, {"record_type": "elogio"}).data["results"]} == {compliment.protocol}
+    assert {r["protocol"] for r in client.get(URL, {"instance": "ouvidoria"}).data["results"]} == {
+        complaint.protocol,
+        late.protocol,
+    }
+    assert {r["protocol"] for r in client.get(URL, {"overdue": "true"}).data["results"]} == {late.protocol}
+    since = timezone.localdate() - timedelta(days=1)
+    recent = {r["protocol"] for r in client.get(URL, {"received_from": since.isoformat()}).data["results"]}
+    assert recent == {complaint.protocol, compliment.protocol}
+    assert client.get(URL, {"status": "perdida"}).status_code == 400
+    assert client.get(URL, {"received_from": "31/02/2026"}).status_code == 400
+
+
+def test_timeline_actions_through_the_api(client, entity):
+    AreaFactory(entity=entity, name="Cadastro")
+    protocol = client.post(URL, payload(), format="json").data["protocol"]
+    case = f"{URL}{protocol}/"
+    assert client.post(f"{case}triage/", {"note": "Competente"}, format="json").data["status"] == "in_analysis"
+    forwarded = client.post(f"{case}forwards/", {"area": "cadastro", "question": "Endereço?"}, format="json")
+    assert forwarded.status_code == 200, forwarded.data
+    forward_id = forwarded.data["forwards"][0]["id"]
+    replied = client.post(f"{case}area-replies/", {"forward": forward_id, "reply": "Corrigido."}, format="json")
+    assert replied.data["status"] == "in_analysis"
+    refused = client.post(f"{case}answer/", {"body": "Corrigimos."}, format="json")
+    assert refused.status_code == 400
+    assert "merits" in refused.data
+    client.post(f"{case}merits/", {"reason": "internal_process_failure"}, format="json")
+    answered = client.post(f"{case}answer/", {"body": "Corrigimos o endereço."}, format="json")
+    assert answered.data["status"] == "answered"
+    closed = client.post(f"{case}closure/", {}, format="json")
+    assert closed.data["status"] == "closed"
+    rated = client.post(f"{case}evaluation/", {"resolved": True, "rating": 4}, format="json")
+    assert rated.data["rating"] == 4
+    assert [e["kind"] for e in rated.data["timeline"]] == [
+        "registration",
+        "triage",
+        "forward",
+        "area_reply",
+        "merits",
+        "answer",
+        "closure",
+        "evaluation",
+    ]
+
+
+def test_illegal_action_is_a_400_with_the_reason(client):
+    protocol = client.post(URL, payload(), format="json").data["protocol"]
+    response = client.post(f"{URL}{protocol}/closure/", {}, format="json")
+    assert response.status_code == 400
+    assert "Ação não permitida" in str(response.data["status"])
+
+
+def test_assignment_needs_a_known_user(client):
+    protocol = client.post(URL, payload(), format="json").data["protocol"]
+    assert client.post(f"{URL}{protocol}/assignment/", {"assignee": "ninguem"}, format="json").status_code == 400
+    UserFactory(username="ana")
+    assert client.post(f"{URL}{protocol}/assignment/", {"assignee": "ana"}, format="json").status_code == 200
+
+
+def test_deadline_endpoint_matches_the_rules(client):
+    response = client.get("/api/v1/deadline/", {"policy": "bcb-ouvidoria", "received": "2026-02-13"})
+    assert response.status_code == 200
+    assert response.data["due"] == "2026-03-03"  # Carnival Monday and Tuesday closed on the bank calendar
+    assert client.get("/api/v1/deadline/", {"policy": "nada", "received": "2026-02-13"}).status_code == 400
+    assert client.get("/api/v1/deadline/", {"policy": "sac", "received": "2026-02-13", "uf": "XX"}).status_code == 400
+
+
+def test_superuser_session_sees_everything(entity):
+    register(entity)
+    admin = UserFactory(username="chefe", is_superuser=True)
+    api = APIClient()
+    api.force_authenticate(admin)
+    assert len(api.get(URL).data["results"]) == 1
+
+
+def test_schema_and_docs_are_served(client):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    assert b"/api/v1/manifestations/" in schema.content
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert b"cdn" not in docs.content.lower()  # assets are vendored (drf-spectacular-sidecar)

@@ -1,0 +1,17 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from ouvidoria.api import views
+
+router = SimpleRouter()
+router.register("manifestations", views.ManifestationViewSet, basename="manifestation")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("v1/deadline/", views.deadline, name="api-deadline"),
+    path("v1/catalogues/", views.catalogues, name="api-catalogues"),
+    path("v1/", include(router.urls)),
+]

@@ -1,0 +1,96 @@
+"""Reads: which manifestations a user may see, filtered lists, and deadline state for display."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from ouvidoria.cases.models import Manifestation
+from ouvidoria.entities.models import Entity
+from ouvidoria.entities.services import entity_calendar
+from ouvidoria.rules import deadlines
+from ouvidoria.rules.protocol import normalize_protocol
+from ouvidoria.rules.workflow import OPEN_STATUSES
+
+
+def accessible_entities(user: Any) -> QuerySet[Entity]:
+    """Tokens see their entities; superusers see all. (Per-user grants come with the staff workspace.)"""
+    entity_ids = getattr(user, "entity_ids", None)
+    if entity_ids is not None:
+        return Entity.objects.filter(pk__in=entity_ids)
+    if getattr(user, "is_superuser", False):
+        return Entity.objects.all()
+    return Entity.objects.none()
+
+
+def manifestations_for(user: Any) -> QuerySet[Manifestation]:
+    entity_ids = getattr(user, "entity_ids", None)
+    if entity_ids is not None:
+        return Manifestation.objects.filter(entity_id__in=entity_ids)
+    if getattr(user, "is_superuser", False):
+        return Manifestation.objects.all()
+    return Manifestation.objects.none()
+
+
+def manifestation_get(user: Any, protocol: str) -> Manifestation | None:
+    return (
+        manifestations_for(user)
+        .select_related("entity", "instance", "medium", "record_type", "subject", "policy", "requester")
+        .filter(protocol=normalize_protocol(protocol))
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    entity: str = ""
+    status: str = ""
+    record_type: str = ""
+    subject: str = ""
+    instance: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+    overdue: bool | None = None
+
+
+def manifestation_list(user: Any, filters: Filters) -> QuerySet[Manifestation]:
+    qs = manifestations_for(user)
+    if filters.entity:
+        qs = qs.filter(entity__slug=filters.entity)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.record_type:
+        qs = qs.filter(record_type_id=filters.record_type)
+    if filters.subject:
+        qs = qs.filter(subject__code=filters.subject)
+    if filters.instance:
+        qs = qs.filter(instance_id=filters.instance)
+    if filters.received_from:
+        qs = qs.filter(received_on__gte=filters.received_from)
+    if filters.received_to:
+        qs = qs.filter(received_on__lte=filters.received_to)
+    if filters.overdue is not None:
+        late = {"status__in": OPEN_STATUSES, "due_on__lt": timezone.localdate()}
+        qs = qs.filter(**late) if filters.overdue else qs.exclude(**late)
+    return qs.select_related("entity", "subject")
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    status: str  # on_time, at_risk, due_today, overdue, or "done" once concluded
+    business_days_left: int | None
+    paused: bool
+
+
+def deadline_view(m: Manifestation, today: date | None = None) -> DeadlineView:
+    if not m.is_open:
+        return DeadlineView("done", None, False)
+    today = today or timezone.localdate()
+    calendar = entity_calendar(m.entity)
+    return DeadlineView(
+        deadlines.deadline_status(today, m.due_on, calendar, m.entity.warning_business_days),
+        deadlines.business_days_left(today, m.due_on, calendar),
+        m.paused_since is not None,
+    )

@@ -1,0 +1,816 @@
+"""Every change to a manifestation: one function per action, atomic, writing its timeline event.
+
+Views, API endpoints, commands and importers call these; none of them writes a Manifestation or an Event directly.
+Bad input raises ``django.core.exceptions.ValidationError`` with a Portuguese message keyed by the field.
+"""
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ouvidoria.cases import catalogue_cache
+from ouvidoria.cases.models import Event, Forward, Manifestation, Requester
+from ouvidoria.cases.protocols import protocol_issue
+from ouvidoria.entities.models import Area, Entity
+from ouvidoria.entities.services import entity_calendar
+from ouvidoria.privacy.crypto import blind_index
+from ouvidoria.rules import deadlines, workflow
+from ouvidoria.rules.calendars import BRAZILIAN_STATES
+from ouvidoria.rules.errors import RuleViolation
+from ouvidoria.rules.identification import check_identification, clean_document, clean_phone
+from ouvidoria.rules.policies import default_policy_code, get_policy
+from ouvidoria.rules.protocol import normalize_protocol
+
+Actor = AbstractBaseUser | None
+# Clocks of phones and integrations drift; a receipt a little ahead of ours is not "in the future".
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@contextmanager
+def rule_errors(prefix: str = "") -> Iterator[None]:
+    """Turn a rule violation into the ValidationError every entry point knows how to show."""
+    try:
+        yield
+    except RuleViolation as exc:
+        raise ValidationError({prefix + exc.field: [exc.message]}) from exc
+
+
+def _invalid(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [message]})
+
+
+# --- Requesters -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequesterData:
+    document: str = ""
+    name: str = ""
+    social_name: str = ""
+    email: str = ""
+    phone: str = ""
+    gender: str = ""
+    state: str = ""
+    city: str = ""
+
+    def cleaned(self) -> tuple[str, dict[str, str]]:
+        """Validate and normalize; returns ``(kind, fields)`` or raises with ``requester.<field>`` keys."""
+        errors: dict[str, list[str]] = {}
+        fields = {k: str(getattr(self, k) or "").strip() for k in self.__dataclass_fields__}
+        kind = "person"
+        if fields["document"]:
+            try:
+                kind, fields["document"] = clean_document(fields["document"])
+            except RuleViolation as exc:
+                errors["requester.document"] = [exc.message]
+        if fields["email"]:
+            fields["email"] = fields["email"].lower()
+            try:
+                validate_email(fields["email"])
+            except ValidationError:
+                errors["requester.email"] = [f"E-mail inválido: {fields['email']}."]
+        if fields["phone"]:
+            try:
+                fields["phone"] = clean_phone(fields["phone"])
+            except RuleViolation as exc:
+                errors["requester.phone"] = [exc.message]
+        if fields["state"]:
+            fields["state"] = fields["state"].upper()
+            if fields["state"] not in BRAZILIAN_STATES:
+                errors["requester.state"] = [f"UF inexistente: {fields['state']}."]
+        if fields["gender"]:
+            genders = {"f": "F", "m": "M", "nb": "NB", "outro": "Outro"}
+            if fields["gender"].lower() not in genders:
+                errors["requester.gender"] = ["Gênero deve ser F, M, NB ou Outro."]
+            else:
+                fields["gender"] = genders[fields["gender"].lower()]
+        if kind == "company" and fields["gender"]:
+            errors["requester.gender"] = ["Gênero não se aplica a pessoa jurídica; deixe em branco."]
+        for field, limit in (("name", 200), ("social_name", 200), ("city", 120)):
+            if len(fields[field]) > limit:
+                errors[f"requester.{field}"] = [f"Máximo de {limit} caracteres."]
+        if errors:
+            raise ValidationError(errors)
+        return kind, fields
+
+
+def requester_find_or_create(data: RequesterData) -> Requester:
+    """Find the requester by CPF/CNPJ, else by e-mail (blind indexes), else create one.
+
+    Contact data given now replaces what was on file: the requester's latest word is the one to answer to.
+    """
+    kind, fields = data.cleaned()
+    requester = None
+    if fields["document"]:
+        requester = Requester.objects.filter(document_hash=blind_index(fields["document"])).first()
+    if requester is None and fields["email"]:
+        requester = (
+            Requester.objects.filter(email_hash=blind_index(fields["email"]))
+            .filter(Q(document_hash="") | Q(document_hash=blind_index(fields["document"] or "-")))
+            .first()
+        )
+    if requester is None:
+        requester = Requester(kind=kind)
+    changed = False
+    for field, value in fields.items():
+        if value and getattr(requester, field) != value:
+            setattr(requester, field, value)
+            changed = True
+    if changed or requester.pk is None:
+        requester.kind = kind if fields["document"] else requester.kind
+        requester.document_hash = blind_index(requester.document) if requester.document else ""
+        requester.email_hash = blind_index(requester.email) if requester.email else ""
+        requester.save()
+    return requester
+
+
+# --- Timeline ---------------------------------------------------------------------------------------------
+
+
+def _actor_fields(actor: Actor, actor_label: str) -> dict[str, Any]:
+    if actor is not None and actor.is_authenticated:
+        return {"actor": actor, "actor_label": actor_label or actor.get_username()}
+    return {"actor": None, "actor_label": actor_label or "sistema"}
+
+
+def _record(
+    manifestation: Manifestation,
+    kind: str,
+    *,
+    actor: Actor,
+    actor_label: str = "",
+    body: str = "",
+    at: datetime | None = None,
+    **params: Any,
+) -> Event:
+    """Append one event; the requester's own contacts also count as interactions (seed 000 §8.5)."""
+    event = Event.objects.create(
+        manifestation=manifestation,
+        kind=kind,
+        created_at=at or timezone.now(),
+        body=body,
+        params=params,
+        **_actor_fields(actor, actor_label),
+    )
+    if kind in Event.REQUESTER_CONTACTS:
+        manifestation.interaction_count += 1
+    return event
+
+
+def _locked(manifestation: Manifestation) -> Manifestation:
+    """Re-read the row under a lock so two people acting at once cannot both win."""
+    return Manifestation.objects.select_for_update().select_related("entity", "instance").get(pk=manifestation.pk)
+
+
+def _transition(manifestation: Manifestation, action: str) -> str:
+    with rule_errors():
+        return workflow.check_transition(action, manifestation.status)
+
+
+def _body(value: str, field: str = "body", *, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise _invalid(field, "Escreva o texto.")
+    return value
+
+
+# --- Registration -----------------------------------------------------------------------------------------
+
+
+def manifestation_register(
+    *,
+    entity: Entity,
+    instance: str,
+    medium: str,
+    record_type: str,
+    description: str,
+    subject: str | None = None,
+    requester: RequesterData | None = None,
+    anonymous: bool = False,
+    name_confidential: bool = False,
+    received_at: datetime | None = None,
+    policy: str | None = None,
+    earlier_protocols: Sequence[str] = (),
+    earlier_reference: str = "",
+    external_reference: str = "",
+    state: str = "",
+    city: str = "",
+    actor: Actor = None,
+    actor_label: str = "",
+    protocol: str | None = None,
+) -> Manifestation:
+    """Register a manifestation from any channel and give it its protocol and deadline at once."""
+    now = timezone.now()
+    errors: dict[str, list[str]] = {}
+
+    def check(field: str, ok: bool, message: str) -> None:
+        if not ok:
+            errors.setdefault(field, []).append(message)
+
+    check("entity", entity.active, f"A entidade {entity.name} está inativa.")
+    instance_row = catalogue_cache.instance(instance)
+    check("instance", instance_row is not None, f"Instância desconhecida: {instance}.")
+    check("medium", catalogue_cache.medium(medium) is not None, f"Meio de contato desconhecido: {medium}.")
+    check(
+        "record_type",
+        catalogue_cache.record_type(record_type) is not None,
+        f"Tipo desconhecido: {record_type}.",
+    )
+    subject_row = None
+    if subject:
+        subject_row = catalogue_cache.subject(subject)
+        if subject_row is None:
+            check("subject", False, f"Assunto desconhecido: {subject}.")
+        elif subject_row.record_types and record_type not in subject_row.record_types:
+            check("subject", False, f"O assunto “{subject_row.label}” não se aplica ao tipo {record_type}.")
+    description = (description or "").strip()
+    check("description", bool(description), "Descreva a manifestação.")
+    received_at = received_at or now
+    if timezone.is_naive(received_at):
+        received_at = timezone.make_aware(received_at)
+    check("received_at", received_at <= now + CLOCK_SKEW, "A data de recebimento não pode estar no futuro.")
+    policy_code = policy
+    if instance_row is not None and not policy_code:
+        with rule_errors("policy."):
+            policy_code = default_policy_code(instance, entity.regime)
+    if policy_code:
+        try:
+            get_policy(policy_code)
+        except ValueError as exc:
+            check("policy", False, str(exc))
+    state = state.strip().upper()
+    check("state", not state or state in BRAZILIAN_STATES, f"UF inexistente: {state}.")
+    if errors:
+        raise ValidationError(errors)
+    assert instance_row is not None
+    assert policy_code is not None
+
+    requester_fields: dict[str, str] = {}
+    if requester is not None:
+        _, requester_fields = requester.cleaned()
+    with rule_errors():
+        check_identification(
+            instance_kind=instance_row.kind,
+            record_type=record_type,
+            anonymous=anonymous,
+            has_requester=requester is not None and any(requester_fields.values()),
+            has_document=bool(requester_fields.get("document")),
+            has_name=bool(requester_fields.get("name")),
+            has_contact=bool(requester_fields.get("email") or requester_fields.get("phone")),
+        )
+    return _register(
+        entity=entity,
+        instance=instance,
+        medium=medium,
+        record_type=record_type,
+        subject_id=subject_row.pk if subject_row else None,
+        description=description,
+        requester=requester if requester is not None and not anonymous else None,
+        anonymous=anonymous,
+        name_confidential=name_confidential,
+        received_at=received_at,
+        policy_code=policy_code,
+        earlier_protocols=earlier_protocols,
+        earlier_reference=earlier_reference.strip()[:100],
+        external_reference=external_reference.strip()[:100],
+        state=state or requester_fields.get("state", "") or entity.state,
+        city=city.strip() or requester_fields.get("city", "") or entity.city,
+        actor=actor,
+        actor_label=actor_label,
+        protocol=protocol,
+    )
+
+
+@transaction.atomic
+def _register(
+    *,
+    entity: Entity,
+    instance: str,
+    medium: str,
+    record_type: str,
+    subject_id: int | None,
+    description: str,
+    requester: RequesterData | None,
+    anonymous: bool,
+    name_confidential: bool,
+    received_at: datetime,
+    policy_code: str,
+    earlier_protocols: Sequence[str],
+    earlier_reference: str,
+    external_reference: str,
+    state: str,
+    city: str,
+    actor: Actor,
+    actor_label: str,
+    protocol: str | None,
+) -> Manifestation:
+    earlier = []
+    for number in earlier_protocols:
+        found = Manifestation.objects.filter(protocol=normalize_protocol(number), entity=entity).first()
+        if found is None:
+            raise _invalid("earlier_protocols", f"Protocolo anterior não encontrado nesta entidade: {number}.")
+        earlier.append(found)
+    received_on = timezone.localtime(received_at).date()
+    policy = get_policy(policy_code)
+    manifestation = Manifestation(
+        protocol=protocol or protocol_issue(),
+        entity=entity,
+        instance_id=instance,
+        medium_id=medium,
+        record_type_id=record_type,
+        subject_id=subject_id,
+        policy_id=policy_code,
+        requester=requester_find_or_create(requester) if requester is not None else None,
+        anonymous=anonymous,
+        name_confidential=name_confidential,
+        description=description,
+        state=state,
+        city=city[:120],
+        received_at=received_at,
+        received_on=received_on,
+        due_on=deadlines.due_date(policy, received_on, entity_calendar(entity)),
+        earlier_reference=earlier_reference,
+        external_reference=external_reference,
+    )
+    manifestation.save(force_insert=True)
+    _record(
+        manifestation,
+        "registration",
+        actor=actor,
+        actor_label=actor_label,
+        at=received_at,
+        due=manifestation.due_on.isoformat(),
+        policy=policy_code,
+    )
+    Manifestation.objects.filter(pk=manifestation.pk).update(interaction_count=manifestation.interaction_count)
+    if earlier:
+        manifestation.earlier.add(*earlier)
+    return manifestation
+
+
+# --- Actions on the timeline ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def manifestation_triage(
+    manifestation: Manifestation,
+    *,
+    actor: Actor,
+    record_type: str | None = None,
+    subject: str | None = None,
+    note: str = "",
+    actor_label: str = "",
+) -> Manifestation:
+    """Confirm competence and classification; the case goes into analysis (seed 001 "triagem")."""
+    m = _locked(manifestation)
+    m.status = _transition(m, "triage")
+    changes: dict[str, Any] = {}
+    if record_type and record_type != m.record_type_id:
+        if catalogue_cache.record_type(record_type) is None:
+            raise _invalid("record_type", f"Tipo desconhecido: {record_type}.")
+        changes["record_type"] = [m.record_type_id, record_type]
+        m.record_type_id = record_type
+    if subject:
+        row = catalogue_cache.subject(subject)
+        if row is None:
+            raise _invalid("subject", f"Assunto desconhecido: {subject}.")
+        if row.record_types and m.record_type_id not in row.record_types:
+            raise _invalid("subject", f"O assunto “{row.label}” não se aplica ao tipo {m.record_type_id}.")
+        if row.pk != m.subject_id:
+            changes["subject"] = [m.subject_id, row.pk]
+            m.subject_id = row.pk
+    _record(m, "triage", actor=actor, actor_label=actor_label, body=note.strip(), changes=changes)
+    m.save()
+    return m
+
+
+@transaction.atomic
+def manifestation_assign(
+    manifestation: Manifestation, *, assignee: AbstractBaseUser | None, actor: Actor, actor_label: str = ""
+) -> Manifestation:
+    m = _locked(manifestation)
+    _transition(m, "assignment")
+    m.assignee = assignee  # type: ignore[assignment]
+    _record(
+        m,
+        "assignment",
+        actor=actor,
+        actor_label=actor_label,
+        assignee=assignee.get_username() if assignee is not None else None,
+    )
+    m.save()
+    return m
+
+
+def _resume(m: Manifestation, today: date, *, actor: Actor, actor_label: str) -> None:
+    """End a pause: the deadline moves by the paused days (only policies that allow pauses ever pause)."""
+    if m.paused_since is None:
+        return
+    policy = get_policy(m.policy_id)
+    calendar = entity_calendar(m.entity)
+    with rule_errors():
+        added = deadlines.paused_days(policy, start=m.paused_since, end=today, calendar=calendar)
+    old_due = m.due_on
+    m.extra_days += added
+    m.due_on = deadlines.due_date(policy, m.received_on, calendar, extra_days=m.extra_days)
+    _record(
+        m,
+        "pause_end",
+        actor=actor,
+        actor_label=actor_label,
+        paused_since=m.paused_since.isoformat(),
+        days_added=added,
+        old_due=old_due.isoformat(),
+        new_due=m.due_on.isoformat(),
+        reason="Prazo suspenso enquanto se aguardava o complemento do manifestante.",
+    )
+    m.paused_since = None
+
+
+@transaction.atomic
+def manifestation_message_in(
+    manifestation: Manifestation, *, body: str, actor: Actor, actor_label: str = "", medium: str = ""
+) -> Manifestation:
+    """A message from the requester; if it answers a request for complement, the clock runs again."""
+    m = _locked(manifestation)
+    _transition(m, "message_in")
+    if medium and catalogue_cache.medium(medium) is None:
+        raise _invalid("medium", f"Meio de contato desconhecido: {medium}.")
+    _record(m, "message_in", actor=actor, actor_label=actor_label, body=_body(body), medium=medium or None)
+    if m.status == "waiting_requester":
+        _resume(m, timezone.localdate(), actor=actor, actor_label=actor_label)
+        m.status = "in_analysis"
+    m.save()
+    return m
+
+
+@transaction.atomic
+def manifestation_message_out(
+    manifestation: Manifestation, *, body: str, actor: Actor, actor_label: str = ""
+) -> Manifestation:
+    """Keep the requester informed (seed 001: "manter o solicitante informado sobre toda a tramitação")."""
+    m = _locked(manifestation)
+    _transition(m, "message_out")
+    _record(m, "message_out", actor=actor, actor_label=actor_label, body=_body(body))
+    m.save()
+    return m
+
+
+@transaction.atomic
+def manifestation_note(
+    manifestation: Manifestation, *, body: str, actor: Actor, actor_label: str = ""
+) -> Manifestation:
+    m = _locked(manifestation)
+    _transition(m, "internal_note")
+    _record(m, "internal_note", actor=actor, actor_label=actor_label, body=_body(body))
+    m.save()
+    return m
+
+
+@transaction.atomic
+def manifestation_forward(
+    manifestation: Manifestation,
+    *,
+    area: Area,
+    question: str,
+    actor: Actor,
+    due_on: date | None = None,
+    actor_label: str = "",
+) -> Forward:
+    """Ask an internal area, with a due date of its own that leaves time to answer the requester."""
+    m = _locked(manifestation)
+    m.status = _transition(m, "forward")
+    if area.entity_id != m.entity_id:
+        raise _invalid("area", "A área não pertence à entidade da manifestação.")
+    calendar = entity_calendar(m.entity)
+    today = timezone.localdate()
+    if due_on is None:
+        # Two business days before the case's own deadline, never before the next business day.
+        due_on = max(deadlines.warning_date(m.due_on, calendar, 2), calendar.add_business_days(today, 1))
+        due_on = min(due_on, max(m.due_on, calendar.add_business_days(today, 1)))
+    elif due_on < today:
+        raise _invalid("due_on", "O prazo da área não pode estar no passado.")
+    elif due_on > m.due_on:
+        raise _invalid("due_on", f"O prazo da área não pode passar do prazo da manifestação ({m.due_on:%d/%m/%Y}).")
+    forward = Forward.objects.create(manifestation=m, area=area, question=_body(question, "question"), due_on=due_on)
+    _record(
+        m,
+        "forward",
+        actor=actor,
+        actor_label=actor_label,
+        body=forward.question,
+        forward=forward.pk,
+        area=area.name,
+        area_due=due_on.isoformat(),
+    )
+    m.save()
+    return forward
+
+
+@transaction.atomic
+def manifestation_area_reply(
+    manifestation: Manifestation, *, forward_id: int, reply: str, actor: Actor, actor_label: str = ""
+) -> Manifestation:
+    """The area's answer comes back onto the timeline; with nothing else pending the analysis resumes."""
+    m = _locked(manifestation)
+    _transition(m, "area_reply")
+    forward = Forward.objects.select_related("area").filter(pk=forward_id, manifestation=m).first()
+    if forward is None:
+        raise _invalid("forward", "Encaminhamento não encontrado nesta manifestação.")
+    if forward.replied_at is not None:
+        raise _invalid("forward", "Este encaminhamento já foi respondido.")
+    forward.reply, forward.replied_at = _body(reply, "reply"), timezone.now()
+    forward.save(update_fields=["reply", "replied_at"])
+    _record(
+        m,
+        "area_reply",
+        actor=actor,
+        actor_label=actor_label,
+        body=forward.reply,
+        forward=forward.pk,
+        area=forward.area.name,
+        on_time=timezone.localdate() <= forward.due_on,
+    )
+    if not m.forwards.filter(replied_at__isnull=True).exists():
+        m.status = "in_analysis"
+    m.save()
+    return m
+
+
+@transaction.atomic
+def manifestation_request_complement(
+    manifestation: Manifestation, *, body: str, actor: Actor, actor_label: str = ""
+) -> Manifestation:
+    """Ask the requester for more (seed 001: "novo contato com o solicitante"); pauses where the policy allows."""
+    m = _locked(manifestation)
+    m.status = _transition(m, "complement_request")
+    policy = get_policy(m.policy_id)
+    paused = policy.pause_allowed and m.paused_since is None
+    if paused:
+        m.paused_since = timezone.localdate()
+    _record(
+        m,
+        "complement_request",
+        actor=actor,
+        actor_label=actor_label,
+        body=_body(body),
+        clock_paused=paused,
+        reason=None if paused else "A política de prazo não admite suspensão; o prazo continua correndo.",
+    )
+    m.save()
+    return m
+
+
+def _month_extension_counts(m: Manifestation) -> tuple[int, int]:
+    """Extensions granted and manifestations received in the month of this one's receipt (same entity and policy)."""
+    first = m.received_on.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    month = Manifestation.objects.filter(
+        entity_id=m.entity_id, policy_id=m.policy_id, received_on__gte=first, received_on__lt=following
+    )
+    return month.filter(extension_count__gt=0).count(), month.count()
+
+
+@transaction.atomic
+def deadline_extend(
+    manifestation: Manifestation,
+    *,
+    justification: str,
+    actor: Actor,
+    days: int | None = None,
+    agreed_with_requester: bool = False,
+    actor_label: str = "",
+) -> Manifestation:
+    """Extend the deadline within the policy's limits, and tell the requester why (seed 001, seed 002 art. 3 VI)."""
+    m = _locked(manifestation)
+    _transition(m, "extension")
+    policy = get_policy(m.policy_id)
+    month_extensions, month_total = _month_extension_counts(m)
+    with rule_errors():
+        added = deadlines.extension_days(
+            policy,
+            current_extra_days=m.extra_days,
+            extensions_so_far=m.extension_count,
+            requested_days=days,
+            justification=justification,
+            agreed_with_requester=agreed_with_requester,
+            month_extensions=month_extensions,
+            month_total=month_total,
+        )
+    old_due = m.due_on
+    m.extra_days += added
+    m.extension_count += 1
+    m.due_on = deadlines.due_date(policy, m.received_on, entity_calendar(m.entity), extra_days=m.extra_days)
+    justification = justification.strip()
+    _record(
+        m,
+        "extension",
+        actor=actor,
+        actor_label=actor_label,
+        body=justification,
+        days=added,
+        old_due=old_due.isoformat(),
+        new_due=m.due_on.isoformat(),
+        agreed_with_requester=agreed_with_requester,
+        month_extensions=month_extensions + 1,
+        month_total=month_total,
+    )
+    if policy.extension is not None and policy.extension.requester_must_be_told:
+        _record(
+            m,
+            "message_out",
+            actor=actor,
+            actor_label=actor_label,
+            body=f"O prazo para a resposta da sua manifestação foi prorrogado até {m.due_on:%d/%m/%Y}. "
+            f"Motivo: {justification}",
+            notice="extension",
+        )
+    m.save()
+    return m
+
+
+@transaction.atomic
+def manifestation_set_merits(
+    manifestation: Manifestation, *, reason: str, actor: Actor, note: str = "", actor_label: str = ""
+) -> Manifestation:
+    """Procedente or improcedente, from the reason (seed 001 "Critérios de Qualificação das Reclamações")."""
+    m = _locked(manifestation)
+    _transition(m, "merits")
+    with rule_errors():
+        merits = workflow.merits_for(m.record_type_id, reason)
+    m.merits, m.merits_reason = merits, reason
+    _record(m, "merits", actor=actor, actor_label=actor_label, body=note.strip(), merits=merits, reason=reason)
+    m.save()
+    return m
+
+
+@transaction.atomic
+def manifestation_answer(
+    manifestation: Manifestation, *, body: str, actor: Actor, actor_label: str = ""
+) -> Manifestation:
+    """The conclusive answer: it concludes the manifestation and is measured against the deadline."""
+    m = _locked(manifestation)
+    m.status = _transition(m, "answer")
+    with rule_errors():
+        workflow.check_answer(instance_kind=m.instance.kind, record_type=m.record_type_id, merits=m.merits)
+    now = timezone.now()
+    m.concluded_at = now
+    m.paused_since = None
+    _record(
+        m,
+        "answer",
+        actor=actor,
+        actor_label=actor_label,
+        body=_body(body),
+        at=now,
+        on_time=timezone.localtime(now).date() <= m.due_on,
+        due=m.due_on.isoformat(),
+        to_external_body=m.instance.kind == "external",
+    )
+    m.save()
+    return m
+
+
+@transaction.atomic
+def manifestation_close(
+    manifestation: Manifestation, *, actor: Actor, note: str = "", actor_label: str = ""
+) -> Manifestation:
+    """Archive an answered manifestation."""
+    m = _locked(manifestation)
+    m.status = _transition(m, "closure")
+    m.closed_at = timezone.now()
+    _record(m, "closure", actor=actor, actor_label=actor_label, body=note.strip())
+    m.save()
+    return m
+
+
+@transaction.atomic
+def manifestation_reopen(
+    manifestation: Manifestation, *, reason: str, actor: Actor, actor_label: str = ""
+) -> Manifestation:
+    """Back to analysis; the original deadline stands (the case was not concluded after all)."""
+    m = _locked(manifestation)
+    m.status = _transition(m, "reopening")
+    previous = m.concluded_at
+    m.concluded_at = m.closed_at = None
+    _record(
+        m,
+        "reopening",
+        actor=actor,
+        actor_label=actor_label,
+        body=_body(reason, "reason"),
+        previously_concluded=previous.isoformat() if previous else None,
+    )
+    m.save()
+    return m
+
+
+@transaction.atomic
+def manifestation_evaluate(
+    manifestation: Manifestation,
+    *,
+    resolved: bool | None,
+    rating: int | None,
+    comment: str = "",
+    actor: Actor = None,
+    actor_label: str = "manifestante",
+) -> Manifestation:
+    """The requester's evaluation: resolved or not, and a score from 1 to 5 (seed 000 §1.2)."""
+    m = _locked(manifestation)
+    _transition(m, "evaluation")
+    if resolved is None and rating is None:
+        raise _invalid("resolved", "Informe se a manifestação foi resolvida ou dê uma nota de 1 a 5.")
+    if rating is not None and not 1 <= rating <= 5:
+        raise _invalid("rating", "A nota deve ser um número de 1 a 5.")
+    m.resolved, m.rating = resolved, rating
+    _record(
+        m,
+        "evaluation",
+        actor=actor,
+        actor_label=actor_label,
+        body=comment.strip(),
+        resolved=resolved,
+        rating=rating,
+    )
+    m.save()
+    return m
+
+
+@transaction.atomic
+def manifestation_link(
+    manifestation: Manifestation, *, other_protocol: str, actor: Actor, actor_label: str = ""
+) -> Manifestation:
+    """Link an earlier protocol (first instance → Ouvidoria → external body)."""
+    m = _locked(manifestation)
+    _transition(m, "link")
+    other = Manifestation.objects.filter(protocol=normalize_protocol(other_protocol), entity=m.entity).first()
+    if other is None:
+        raise _invalid("protocol", f"Protocolo não encontrado nesta entidade: {other_protocol}.")
+    if other.pk == m.pk:
+        raise _invalid("protocol", "Uma manifestação não pode ser vinculada a si mesma.")
+    if m.earlier.filter(pk=other.pk).exists():
+        raise _invalid("protocol", "Os protocolos já estão vinculados.")
+    m.earlier.add(other)
+    _record(m, "link", actor=actor, actor_label=actor_label, protocol=other.protocol)
+    m.save()
+    return m
+
+
+# --- Deadlines in bulk ------------------------------------------------------------------------------------
+
+
+def deadlines_recompute(*, entity: Entity, reason: str) -> int:
+    """Recompute every open deadline of an entity in one pass; returns how many moved.
+
+    Deadlines depend only on (policy, date of receipt, extra days) and the calendar, so each distinct triple is
+    computed once and the rows sharing it are updated with one statement, with their timeline events written by
+    the database (INSERT … SELECT) rather than row by row in Python.
+    """
+    calendar = entity_calendar(entity)
+    open_cases = Manifestation.objects.filter(entity=entity, status__in=workflow.OPEN_STATUSES, paused_since=None)
+    groups = open_cases.values_list("policy_id", "received_on", "extra_days", "due_on").distinct()
+    moved = 0
+    now = timezone.now()
+    is_pg = connection.vendor == "postgresql"
+    # Only table names are interpolated (from model metadata); every value is a bound parameter.
+    event_sql = (
+        f"INSERT INTO {Event._meta.db_table} (manifestation_id, kind, created_at, actor_label, body, params) "  # noqa: S608
+        f"SELECT id, 'deadline_recomputed', %s, 'sistema', '', {'%s::jsonb' if is_pg else '%s'} "
+        f"FROM {Manifestation._meta.db_table} "
+        "WHERE entity_id = %s AND policy_id = %s AND received_on = %s AND extra_days = %s AND due_on = %s "
+        "AND paused_since IS NULL AND status IN ({})".format(", ".join(["%s"] * len(workflow.OPEN_STATUSES)))
+    )
+    with transaction.atomic():
+        for policy_code, received_on, extra_days, due_on in list(groups.iterator()):
+            new_due = deadlines.due_date(get_policy(policy_code), received_on, calendar, extra_days=extra_days)
+            if new_due == due_on:
+                continue
+            params = json.dumps({"old_due": due_on.isoformat(), "new_due": new_due.isoformat(), "reason": reason})
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    event_sql,
+                    [
+                        now,
+                        params,
+                        entity.pk,
+                        policy_code,
+                        received_on,
+                        extra_days,
+                        due_on,
+                        *workflow.OPEN_STATUSES,
+                    ],
+                )
+            moved += open_cases.filter(
+                policy_id=policy_code, received_on=received_on, extra_days=extra_days, due_on=due_on
+            ).update(due_on=new_due)
+    return moved

@@ -1,0 +1,61 @@
+"""factory-boy factories for the domain models."""
+
+from typing import Any
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+
+from ouvidoria.cases import services
+from ouvidoria.cases.models import Manifestation
+from ouvidoria.entities.models import Area, Entity
+
+
+class EntityFactory(factory.django.DjangoModelFactory[Entity]):
+    class Meta:
+        model = Entity
+        django_get_or_create = ("slug",)
+
+    name = factory.declarations.Sequence(lambda n: f"Entidade {n}")
+    slug = factory.declarations.Sequence(lambda n: f"entidade-{n}")
+    regime = "bcb"
+    state = "SP"
+    city = "Ribeirão Preto"
+
+
+class AreaFactory(factory.django.DjangoModelFactory[Area]):
+    class Meta:
+        model = Area
+
+    entity = factory.declarations.SubFactory(EntityFactory)
+    name = factory.declarations.Sequence(lambda n: f"Área {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory[AbstractUser]):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.declarations.Sequence(lambda n: f"user{n}")
+    is_staff = True
+
+
+def requester_data(**overrides: Any) -> services.RequesterData:
+    values = {"document": "529.982.247-25", "name": "Maria da Silva", "email": "maria@example.com"}
+    values.update(overrides)
+    return services.RequesterData(**values)
+
+
+def register(entity: Entity | None = None, **overrides: Any) -> Manifestation:
+    """Register through the real service, as every entry point does."""
+    values: dict[str, Any] = {
+        "entity": entity or EntityFactory.create(),
+        "instance": "ouvidoria",
+        "medium": "phone",
+        "record_type": "reclamacao",
+        "description": "Cobrança em duplicidade na parcela de outubro.",
+        "requester": requester_data(),
+        "actor": None,
+    }
+    values.update(overrides)
+    return services.manifestation_register(**values)

@@ -1,0 +1,59 @@
+import json
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from ouvidoria.cases.tests.factories import EntityFactory
+from ouvidoria.entities.services import entity_closure_add
+
+
+def deadline(*args: str) -> dict[str, object]:
+    out = StringIO()
+    call_command("deadline", *args, "--json", stdout=out)
+    result: dict[str, object] = json.loads(out.getvalue())
+    return result
+
+
+@pytest.mark.django_db
+def test_deadline_command_prints_policy_received_and_due():
+    result = deadline("--policy", "bcb-ouvidoria", "--received", "2026-02-13")
+    assert result["policy"] == "bcb-ouvidoria"
+    assert result["received"] == "2026-02-13"
+    assert result["due"] == "2026-03-03"
+
+
+@pytest.mark.django_db
+def test_deadline_command_uses_state_and_city_calendars():
+    # 9 July (Revolução Constitucionalista) closes São Paulo state; 25 January closes only the capital.
+    assert deadline("--policy", "ans-ouvidoria", "--received", "2026-07-08")["due"] == "2026-07-17"
+    assert deadline("--policy", "ans-ouvidoria", "--received", "2026-07-08", "--uf", "SP")["due"] == "2026-07-20"
+    sp_city = deadline("--policy", "ans-ouvidoria", "--received", "2027-01-22", "--uf", "SP", "--city", "São Paulo")
+    sp_state = deadline("--policy", "ans-ouvidoria", "--received", "2027-01-22", "--uf", "SP")
+    assert (sp_city["due"], sp_state["due"]) == ("2027-02-03", "2027-02-02")
+
+
+@pytest.mark.django_db
+def test_deadline_command_uses_the_entity_calendar_with_its_closures():
+    entity = EntityFactory(slug="cidade-x", regime="susep", state="MG", city="Uberaba")
+    before = deadline("--policy", "susep-ouvidoria", "--received", "2026-03-02", "--entity", "cidade-x")
+    assert before["due"] == "2026-03-17"
+    entity_closure_add(entity=entity, day=date(2026, 3, 17), reason="Aniversário da cidade")
+    after = deadline("--policy", "susep-ouvidoria", "--received", "2026-03-02", "--entity", "cidade-x")
+    assert after["due"] == "2026-03-18"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--policy", "inexistente", "--received", "2026-01-05"], "--policy"),
+        (["--policy", "sac", "--received", "05/01/2026"], "--received"),
+        (["--policy", "sac", "--received", "2026-01-05", "--uf", "XX"], "--uf"),
+        (["--policy", "sac", "--received", "2026-01-05", "--entity", "nao-existe"], "--entity"),
+    ],
+)
+def test_deadline_command_refuses_bad_input_naming_the_option(args, fragment):
+    with pytest.raises(CommandError, match=fragment):
+        call_command("deadline", *args, "--json", stdout=StringIO())

@@ -1,0 +1,8 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("ouvidoria.front.urls")),
+    path("api/", include("ouvidoria.api.urls")),
+    path("admin/", admin.site.urls),
+]
