@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from ouvidoria.cases.models import Event, Forward, Manifestation
+from ouvidoria.cases.models import Attachment, Event, Forward, Manifestation
 from ouvidoria.cases.selectors import deadline_view
 from ouvidoria.catalogue.models import Subject
 from ouvidoria.entities.models import Area, Entity
@@ -106,10 +106,21 @@ class ForwardSerializer(serializers.ModelSerializer[Forward]):
         fields = ["id", "area", "question", "due_on", "created_at", "replied_at", "reply"]
 
 
+class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+
+
+class AttachmentInSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(label="arquivo", allow_empty_file=True)
+
+
 class ManifestationDetailSerializer(ManifestationListSerializer):
     requester = serializers.SerializerMethodField()
     timeline = EventSerializer(source="events", many=True, read_only=True)
     forwards = ForwardSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
     earlier_protocols = serializers.SerializerMethodField()
 
     class Meta(ManifestationListSerializer.Meta):
@@ -129,6 +140,7 @@ class ManifestationDetailSerializer(ManifestationListSerializer):
             "external_reference",
             "requester",
             "forwards",
+            "attachments",
             "timeline",
         ]
 

@@ -6,17 +6,19 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import pagination, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ouvidoria.api import serializers as s
 from ouvidoria.cases import services
-from ouvidoria.cases.models import IdempotencyKey, Manifestation
+from ouvidoria.cases.models import Attachment, IdempotencyKey, Manifestation
 from ouvidoria.cases.selectors import Filters, accessible_entities, manifestation_get, manifestation_list
 from ouvidoria.catalogue.models import DeadlinePolicy, Instance, Medium, RecordType, Subject
 from ouvidoria.entities.models import Area
@@ -236,6 +238,28 @@ class ManifestationViewSet(viewsets.GenericViewSet[Manifestation]):
     @action(detail=True, methods=["post"])
     def evaluation(self, request: Request, protocol: str) -> Response:
         return self._act(request, s.EvaluationSerializer, services.manifestation_evaluate)
+
+    @extend_schema(request={"multipart/form-data": s.AttachmentInSerializer}, responses=s.ManifestationDetailSerializer)
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request: Request, protocol: str) -> Response:
+        def attach(m: Manifestation, *, file: UploadedFile[bytes], **kw: Any) -> Any:
+            return services.manifestation_attach(m, upload=file, **kw)
+
+        return self._act(request, s.AttachmentInSerializer, attach)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]+)")
+    def attachment(self, request: Request, protocol: str, attachment_id: str) -> FileResponse:
+        """The file, to callers who may see the case; always as a download, never rendered inline."""
+        found = Attachment.objects.filter(manifestation=self.get_object(), pk=attachment_id).first()
+        if found is None:
+            raise Http404
+        response = FileResponse(
+            found.file.open("rb"), as_attachment=True, filename=found.original_name, content_type=found.content_type
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
 
     @extend_schema(request=s.LinkSerializer, responses=s.ManifestationDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -205,6 +205,7 @@ class Event(models.Model):
         "reopening": _("Reabertura"),
         "evaluation": _("Avaliação"),
         "link": _("Vínculo"),
+        "attachment": _("Anexo"),
     }
     # The requester's own contacts: their count is "Número de interações por cliente" (seed 000 §8.5).
     REQUESTER_CONTACTS = frozenset({"registration", "message_in"})
@@ -239,7 +240,7 @@ class Event(models.Model):
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
     # Random, non-guessable names; the original name is kept in the row only.
-    return f"{instance.manifestation.protocol}/{instance.sha256[:16]}-{instance.token}"
+    return f"{instance.manifestation.protocol}/{instance.token}"
 
 
 class Attachment(models.Model):

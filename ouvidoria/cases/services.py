@@ -4,27 +4,35 @@ Views, API endpoints, commands and importers call these; none of them writes a M
 Bad input raises ``django.core.exceptions.ValidationError`` with a Portuguese message keyed by the field.
 """
 
+import hashlib
 import json
+import os
+import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from ouvidoria.cases import catalogue_cache
-from ouvidoria.cases.models import Event, Forward, Manifestation, Requester
+from ouvidoria.cases.models import Attachment, Event, Forward, Manifestation, Requester
 from ouvidoria.cases.protocols import protocol_issue
 from ouvidoria.entities.models import Area, Entity
 from ouvidoria.entities.services import entity_calendar
 from ouvidoria.privacy.crypto import blind_index
 from ouvidoria.rules import deadlines, workflow
+from ouvidoria.rules.attachments import check_attachment
 from ouvidoria.rules.calendars import BRAZILIAN_STATES
 from ouvidoria.rules.errors import RuleViolation
 from ouvidoria.rules.identification import check_identification, clean_document, clean_phone
@@ -814,3 +822,41 @@ def deadlines_recompute(*, entity: Entity, reason: str) -> int:
                 policy_id=policy_code, received_on=received_on, extra_days=extra_days, due_on=due_on
             ).update(due_on=new_due)
     return moved
+
+
+# --- Attachments ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def manifestation_attach(
+    manifestation: Manifestation, *, upload: UploadedFile[bytes], actor: Actor, actor_label: str = ""
+) -> Attachment:
+    """Keep a document with the case, checked on its content; stored outside the web root under a random name."""
+    m = _locked(manifestation)
+    _transition(m, "attachment")
+    upload.seek(0)
+    head = upload.read(4096)
+    upload.seek(0)
+    with rule_errors():
+        content_type = check_attachment(head=head, size=upload.size or 0, max_bytes=settings.ATTACHMENT_MAX_BYTES)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = get_valid_filename(os.path.basename(upload.name or "")) or "arquivo"
+    event = _record(
+        m, "attachment", actor=actor, actor_label=actor_label, name=name[:200], size=upload.size, type=content_type
+    )
+    attachment = Attachment(
+        manifestation=m,
+        event=event,
+        token=secrets.token_hex(16),
+        original_name=name[:200],
+        content_type=content_type,
+        size=upload.size or 0,
+        sha256=digest.hexdigest(),
+    )
+    attachment.file.save(attachment.token, File(upload), save=False)
+    attachment.save()
+    m.save()
+    return attachment

@@ -52,6 +52,7 @@ TRANSITIONS: dict[str, Transition] = {
     "reopening": Transition("reabertura", frozenset({"answered", "closed"}), "in_analysis"),
     "evaluation": Transition("avaliação do manifestante", frozenset({"answered", "closed"}), None),
     "link": Transition("vínculo a outro protocolo", ALL, None),
+    "attachment": Transition("anexo", ALL, None),
 }
 
 
