@@ -14,6 +14,11 @@ from ouvidoria.rules.workflow import MERITS_REASONS, STATUS_LABELS
 TEXT_LIMIT = 20_000
 
 
+def deadline_payload(m: Manifestation) -> dict[str, Any]:
+    view = deadline_view(m)
+    return {"status": view.status, "business_days_left": view.business_days_left, "paused": view.paused}
+
+
 class RequesterInSerializer(serializers.Serializer[Any]):
     document = serializers.CharField(required=False, allow_blank=True, max_length=20, label="CPF/CNPJ")
     name = serializers.CharField(required=False, allow_blank=True, max_length=200, label="nome completo")
@@ -83,8 +88,27 @@ class ManifestationListSerializer(serializers.ModelSerializer[Manifestation]):
         return STATUS_LABELS[m.status]
 
     def get_deadline(self, m: Manifestation) -> dict[str, Any]:
-        view = deadline_view(m)
-        return {"status": view.status, "business_days_left": view.business_days_left, "paused": view.paused}
+        return deadline_payload(m)
+
+
+class RegistrationResultSerializer(serializers.Serializer[Manifestation]):
+    """What a registration answers: the protocol to give the requester at once, and the deadline."""
+
+    protocol = serializers.CharField()
+    protocol_formatted = serializers.CharField(source="formatted_protocol")
+    url = serializers.SerializerMethodField()
+    entity = serializers.CharField(source="entity.slug")
+    status = serializers.CharField()
+    policy = serializers.CharField(source="policy_id")
+    received_at = serializers.DateTimeField()
+    due_on = serializers.DateField()
+    deadline = serializers.SerializerMethodField()
+
+    def get_url(self, m: Manifestation) -> str:
+        return f"/api/v1/manifestations/{m.protocol}/"
+
+    def get_deadline(self, m: Manifestation) -> dict[str, Any]:
+        return deadline_payload(m)
 
 
 class EventSerializer(serializers.ModelSerializer[Event]):

@@ -70,7 +70,7 @@ class ManifestationViewSet(viewsets.GenericViewSet[Manifestation]):
 
     @extend_schema(
         request=s.RegistrationSerializer,
-        responses={201: s.ManifestationDetailSerializer, 200: s.ManifestationDetailSerializer},
+        responses={201: s.RegistrationResultSerializer, 200: s.RegistrationResultSerializer},
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
@@ -122,7 +122,7 @@ class ManifestationViewSet(viewsets.GenericViewSet[Manifestation]):
         return self._created(m, status.HTTP_201_CREATED)
 
     def _replay(self, scope: str, key: str, digest: str) -> Response | None:
-        previous = IdempotencyKey.objects.filter(scope=scope, key=key).select_related("manifestation").first()
+        previous = IdempotencyKey.objects.filter(scope=scope, key=key).select_related("manifestation__entity").first()
         if previous is None:
             return None
         if previous.request_hash != digest:
@@ -134,8 +134,10 @@ class ManifestationViewSet(viewsets.GenericViewSet[Manifestation]):
         return response
 
     def _created(self, m: Manifestation, code: int) -> Response:
-        fresh = manifestation_get(self.request.user, m.protocol)
-        return Response(s.ManifestationDetailSerializer(fresh).data, status=code)
+        # The registration answers with what the caller needs at once (protocol, deadline), built from the row in
+        # hand: no re-read of the case and its timeline on the hottest endpoint.
+        body = s.RegistrationResultSerializer(m, context={"request": self.request}).data
+        return Response(body, status=code, headers={"Location": body["url"]})
 
     def retrieve(self, request: Request, protocol: str) -> Response:
         return Response(s.ManifestationDetailSerializer(self.get_object()).data)

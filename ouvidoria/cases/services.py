@@ -349,18 +349,17 @@ def _register(
         due_on=deadlines.due_date(policy, received_on, entity_calendar(entity)),
         earlier_reference=earlier_reference,
         external_reference=external_reference,
+        # The registration is the requester's first contact (see _record); counted here to save an UPDATE.
+        interaction_count=1,
     )
     manifestation.save(force_insert=True)
-    _record(
-        manifestation,
-        "registration",
-        actor=actor,
-        actor_label=actor_label,
-        at=received_at,
-        due=manifestation.due_on.isoformat(),
-        policy=policy_code,
+    Event.objects.create(
+        manifestation=manifestation,
+        kind="registration",
+        created_at=received_at,
+        params={"due": manifestation.due_on.isoformat(), "policy": policy_code},
+        **_actor_fields(actor, actor_label),
     )
-    Manifestation.objects.filter(pk=manifestation.pk).update(interaction_count=manifestation.interaction_count)
     if earlier:
         manifestation.earlier.add(*earlier)
     return manifestation

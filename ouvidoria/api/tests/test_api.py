@@ -58,6 +58,8 @@ def test_register_returns_protocol_deadline_and_timeline(client):
     assert data["protocol_formatted"] == format_protocol(data["protocol"])
     assert data["policy"] == "bcb-ouvidoria"
     assert data["deadline"]["status"] in {"on_time", "at_risk", "due_today"}
+    assert response["Location"] == data["url"] == f"{URL}{data['protocol']}/"
+    data = client.get(data["url"]).data
     assert data["requester"]["name"] == "Maria Clara"
     assert [e["kind"] for e in data["timeline"]] == ["registration"]
     assert data["timeline"][0]["actor_label"] == "api:crm"
