@@ -1,6 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from ouvidoria.entities.models import Area, Closure, EconomicGroup, Entity, KeyContact
+from ouvidoria.entities.services import entity_closure_add, entity_closure_remove
 
 
 class ClosureInline(admin.TabularInline[Closure, Entity]):
@@ -24,7 +30,7 @@ class EntityAdmin(admin.ModelAdmin[Entity]):
     list_filter = ["regime", "opin_participant", "state", "active"]
     search_fields = ["name", "slug", "cnpj"]
     prepopulated_fields = {"slug": ["name"]}
-    # Closures change deadlines: they go through entity_closure_add so open cases are recomputed.
+    # Closures are edited on their own page (ClosureAdmin), where they recompute open deadlines.
     inlines = [KeyContactInline, AreaInline]
 
 
@@ -36,14 +42,24 @@ class EconomicGroupAdmin(admin.ModelAdmin[EconomicGroup]):
 
 @admin.register(Closure)
 class ClosureAdmin(admin.ModelAdmin[Closure]):
+    """Closures go through the calendar services, so the entity's open deadlines are recomputed at once."""
+
     list_display = ["entity", "date", "reason"]
     list_filter = ["entity"]
+    fields = ["entity", "date", "reason"]
 
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
+    def has_change_permission(self, request: HttpRequest, obj: Closure | None = None) -> bool:
+        return False  # remove and add again: a change of date is a calendar change
 
-    def has_add_permission(self, request: object) -> bool:
-        return False
+    def save_model(self, request: HttpRequest, obj: Closure, form: Any, change: bool) -> None:
+        moved = entity_closure_add(entity=obj.entity, day=obj.date, reason=obj.reason)
+        obj.pk = Closure.objects.get(entity=obj.entity, date=obj.date).pk
+        self.message_user(request, _("Fechamento registrado; %(n)d prazos recalculados.") % {"n": moved})
 
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False
+    def delete_model(self, request: HttpRequest, obj: Closure) -> None:
+        moved = entity_closure_remove(entity=obj.entity, day=obj.date)
+        self.message_user(request, _("Fechamento removido; %(n)d prazos recalculados.") % {"n": moved})
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Closure]) -> None:
+        for closure in queryset:
+            self.delete_model(request, closure)

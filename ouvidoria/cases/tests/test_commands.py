@@ -1,11 +1,13 @@
 import json
-from datetime import date
+from datetime import date, datetime
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from ouvidoria.cases.tests.factories import EntityFactory
+from ouvidoria.cases.tests.factories import EntityFactory, register
+from ouvidoria.entities.models import Closure
 from ouvidoria.entities.services import entity_closure_add
 
 
@@ -57,3 +59,20 @@ def test_deadline_command_uses_the_entity_calendar_with_its_closures():
 def test_deadline_command_refuses_bad_input_naming_the_option(args, fragment):
     with pytest.raises(CommandError, match=fragment):
         call_command("deadline", *args, "--json", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_recompute_deadlines_command_reports_what_moved():
+    entity = EntityFactory(slug="recalc")
+    case = register(entity, received_at=datetime(2026, 11, 23, 10, tzinfo=ZoneInfo("America/Sao_Paulo")))
+    # A closure written behind the services' back (e.g. restored from a backup) is caught up by the command.
+    Closure.objects.create(entity=entity, date=date(2026, 12, 1), reason="Feriado municipal")
+    entity.calendar_version += 1
+    entity.save()
+    out = StringIO()
+    call_command("recompute_deadlines", "--entity", "recalc", "--json", stdout=out)
+    assert json.loads(out.getvalue()) == {"moved": {"recalc": 1}, "total": 1}
+    case.refresh_from_db()
+    assert case.due_on == date(2026, 12, 8)
+    with pytest.raises(CommandError):
+        call_command("recompute_deadlines", "--entity", "nenhuma", stdout=StringIO())
