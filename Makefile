@@ -49,7 +49,7 @@ test-pg: $(VENV)/.synced
 
 ## bench: the benchmarks of docs/benchmarks.md
 bench: setup
-	scripts/with-postgres.sh $(PY) bench/run_all.py
+	PG_DURABLE=1 scripts/with-postgres.sh $(PY) bench/run_all.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

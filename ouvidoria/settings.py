@@ -158,6 +158,10 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
 }
 
+# How long a process trusts a verified API token before reading it again (revocations reach other processes within
+# this time; the process that revokes forgets at once).
+API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 30)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ouvidoria API",
     "DESCRIPTION": "Registro e tratamento de manifestações (SAC e Ouvidoria) com prazos regulatórios.",

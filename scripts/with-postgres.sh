@@ -3,7 +3,11 @@
 # Installs Debian's postgresql when it is missing. The server runs as the `postgres` user (it refuses root).
 set -euo pipefail
 
-PORT="${PG_PORT:-54329}"
+# A free port unless PG_PORT says otherwise, so two runs on one machine do not collide.
+PORT="${PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+# Tests trade durability for speed; benchmarks (PG_DURABLE=1) measure a server configured as in production.
+FAST="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+[ "${PG_DURABLE:-0}" = 1 ] && FAST=""
 bin_dir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
 if [ -z "$(bin_dir)" ]; then
@@ -17,7 +21,7 @@ as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 
 as_pg "$PGBIN/initdb" -D "$DATA/db" -U app --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 as_pg "$PGBIN/pg_ctl" -D "$DATA/db" -l "$DATA/db/server.log" \
-  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DATA -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DATA $FAST -c max_connections=200" \
   -w start >/dev/null
 cleanup() { as_pg "$PGBIN/pg_ctl" -D "$DATA/db" -m fast -w stop >/dev/null 2>&1 || true; rm -rf "$DATA"; }
 trap cleanup EXIT

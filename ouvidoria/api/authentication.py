@@ -1,8 +1,10 @@
 """``Authorization: Token <key>`` for integrations; the request's user is a TokenUser bound to entities."""
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
@@ -26,6 +28,16 @@ class TokenUser:
         return f"api:{self.token.name}"
 
 
+# key hash -> (valid until, token, its entity ids). Integrations call in bursts; re-reading the token and its
+# entities on every request was a fifth of a registration's cost. A revocation or a change of entities reaches
+# other processes within API_TOKEN_CACHE_SECONDS; in this process at once (forget_token).
+_verified: dict[str, tuple[float, ApiToken, frozenset[int]]] = {}
+
+
+def forget_token(token: ApiToken) -> None:
+    _verified.pop(token.key_hash, None)
+
+
 class ApiTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Token"
 
@@ -36,17 +48,25 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Cabeçalho Authorization inválido: use “Token <chave>”.")
         try:
-            key = header[1].decode()
+            digest = hash_key(header[1].decode())
         except UnicodeError as exc:
             raise exceptions.AuthenticationFailed("Token inválido.") from exc
-        token = ApiToken.objects.filter(key_hash=hash_key(key), active=True).first()
-        if token is None:
-            raise exceptions.AuthenticationFailed("Token inválido ou revogado.")
-        now = timezone.now()
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        now = time.monotonic()
+        cached = _verified.get(digest)
+        if cached is not None and cached[0] > now:
+            _, token, entity_ids = cached
+        else:
+            found = ApiToken.objects.filter(key_hash=digest, active=True).first()
+            if found is None:
+                _verified.pop(digest, None)
+                raise exceptions.AuthenticationFailed("Token inválido ou revogado.")
+            token, entity_ids = found, frozenset(found.entities.values_list("pk", flat=True))
+            _verified[digest] = (now + settings.API_TOKEN_CACHE_SECONDS, token, entity_ids)
+        moment = timezone.now()
+        if token.last_used_at is None or (moment - token.last_used_at).total_seconds() > 60:
             # Coarse on purpose: one write a minute, not one per request.
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        entity_ids = frozenset(token.entities.values_list("pk", flat=True))
+            token.last_used_at = moment
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=moment)
         return TokenUser(token=token, entity_ids=entity_ids), token
 
     def authenticate_header(self, request: Request) -> str:

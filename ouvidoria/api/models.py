@@ -38,6 +38,13 @@ class ApiToken(models.Model):
     def is_authenticated(self) -> bool:
         return True
 
+    def revoke(self) -> None:
+        from ouvidoria.api.authentication import forget_token
+
+        ApiToken.objects.filter(pk=self.pk).update(active=False)
+        self.active = False
+        forget_token(self)
+
     @classmethod
     def issue(cls, *, name: str, entities: list[Entity], created_by: object = None) -> tuple["ApiToken", str]:
         """Create a token; the clear key is returned once and never stored."""

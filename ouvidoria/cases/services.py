@@ -117,27 +117,32 @@ def requester_find_or_create(data: RequesterData) -> Requester:
 
     Contact data given now replaces what was on file: the requester's latest word is the one to answer to.
     """
-    kind, fields = data.cleaned()
-    requester = None
-    if fields["document"]:
-        requester = Requester.objects.filter(document_hash=blind_index(fields["document"])).first()
-    if requester is None and fields["email"]:
-        requester = (
-            Requester.objects.filter(email_hash=blind_index(fields["email"]))
-            .filter(Q(document_hash="") | Q(document_hash=blind_index(fields["document"] or "-")))
-            .first()
-        )
-    if requester is None:
-        requester = Requester(kind=kind)
-    changed = False
+    return _requester_upsert(*data.cleaned())
+
+
+def _requester_upsert(kind: str, fields: dict[str, str]) -> Requester:
+    """``requester_find_or_create`` on data already cleaned: one look-up query, one write when something changed."""
+    document_hash = blind_index(fields["document"]) if fields["document"] else ""
+    email_hash = blind_index(fields["email"]) if fields["email"] else ""
+    matches = Q(pk__in=[])
+    if document_hash:
+        matches |= Q(document_hash=document_hash)
+    if email_hash:
+        # By e-mail only a requester without a document, or with this same one.
+        matches |= Q(email_hash=email_hash, document_hash__in=["", document_hash] if document_hash else [""])
+    candidates = list(Requester.objects.filter(matches).order_by("pk")[:5]) if (document_hash or email_hash) else []
+    by_document = [r for r in candidates if document_hash and r.document_hash == document_hash]
+    requester = (by_document or candidates or [Requester(kind=kind)])[0]
+    changed = requester.pk is None
     for field, value in fields.items():
         if value and getattr(requester, field) != value:
             setattr(requester, field, value)
             changed = True
-    if changed or requester.pk is None:
-        requester.kind = kind if fields["document"] else requester.kind
-        requester.document_hash = blind_index(requester.document) if requester.document else ""
-        requester.email_hash = blind_index(requester.email) if requester.email else ""
+    if changed:
+        if fields["document"]:
+            requester.kind, requester.document_hash = kind, document_hash
+        if fields["email"]:
+            requester.email_hash = email_hash
         requester.save()
     return requester
 
@@ -263,9 +268,7 @@ def manifestation_register(
     assert instance_row is not None
     assert policy_code is not None
 
-    requester_fields: dict[str, str] = {}
-    if requester is not None:
-        _, requester_fields = requester.cleaned()
+    requester_kind, requester_fields = requester.cleaned() if requester is not None else ("", {})
     with rule_errors():
         check_identification(
             instance_kind=instance_row.kind,
@@ -283,7 +286,7 @@ def manifestation_register(
         record_type=record_type,
         subject_id=subject_row.pk if subject_row else None,
         description=description,
-        requester=requester if requester is not None and not anonymous else None,
+        requester=(requester_kind, requester_fields) if requester is not None and not anonymous else None,
         anonymous=anonymous,
         name_confidential=name_confidential,
         received_at=received_at,
@@ -308,7 +311,7 @@ def _register(
     record_type: str,
     subject_id: int | None,
     description: str,
-    requester: RequesterData | None,
+    requester: tuple[str, dict[str, str]] | None,
     anonymous: bool,
     name_confidential: bool,
     received_at: datetime,
@@ -338,7 +341,7 @@ def _register(
         record_type_id=record_type,
         subject_id=subject_id,
         policy_id=policy_code,
-        requester=requester_find_or_create(requester) if requester is not None else None,
+        requester=_requester_upsert(*requester) if requester is not None else None,
         anonymous=anonymous,
         name_confidential=name_confidential,
         description=description,

@@ -220,3 +220,22 @@ def test_schema_and_docs_are_served(client):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()  # assets are vendored (drf-spectacular-sidecar)
+
+
+def test_revoked_token_is_refused_at_once_in_the_revoking_process(entity):
+    token, key = ApiToken.issue(name="temporario", entities=[entity])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get(URL).status_code == 200
+    token.revoke()
+    assert api.get(URL).status_code == 401
+
+
+def test_token_is_read_again_after_the_cache_time(entity, settings):
+    settings.API_TOKEN_CACHE_SECONDS = 0
+    token, key = ApiToken.issue(name="outro", entities=[entity])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get(URL).status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(active=False)  # e.g. revoked by another process
+    assert api.get(URL).status_code == 401
