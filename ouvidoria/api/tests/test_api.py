@@ -239,3 +239,13 @@ def test_token_is_read_again_after_the_cache_time(entity, settings):
     assert api.get(URL).status_code == 200
     ApiToken.objects.filter(pk=token.pk).update(active=False)  # e.g. revoked by another process
     assert api.get(URL).status_code == 401
+
+
+def test_openapi_schema_is_valid_and_describes_the_token_scheme(tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    text = out.read_text()
+    assert "ApiToken" in text
+    assert "Idempotency-Key" in text
