@@ -33,7 +33,7 @@ from ouvidoria.entities.services import entity_calendar
 from ouvidoria.privacy.crypto import blind_index
 from ouvidoria.rules import deadlines, workflow
 from ouvidoria.rules.attachments import check_attachment
-from ouvidoria.rules.calendars import BRAZILIAN_STATES
+from ouvidoria.rules.calendars import BRAZILIAN_STATES, FIRST_YEAR
 from ouvidoria.rules.errors import RuleViolation
 from ouvidoria.rules.identification import check_identification, clean_document, clean_phone
 from ouvidoria.rules.policies import default_policy_code, get_policy
@@ -252,6 +252,11 @@ def manifestation_register(
     if timezone.is_naive(received_at):
         received_at = timezone.make_aware(received_at)
     check("received_at", received_at <= now + CLOCK_SKEW, "A data de recebimento não pode estar no futuro.")
+    check(
+        "received_at",
+        received_at.year >= FIRST_YEAR,
+        f"A data de recebimento deve ser de {FIRST_YEAR} em diante (período dos calendários de feriados).",
+    )
     policy_code = policy
     if instance_row is not None and not policy_code:
         with rule_errors("policy."):

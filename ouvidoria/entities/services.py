@@ -98,7 +98,10 @@ def deadline_answer(
         if city and not state:
             raise ValidationError({"uf": ["Informe a UF da cidade."]})
         calendar = calendar_for(state or None, city.strip() or None, bank=policy.bank_calendar)
-    due = deadlines.due_date(policy, received, calendar)
+    try:
+        due = deadlines.due_date(policy, received, calendar)
+    except ValueError as exc:  # a date outside the years the calendars cover
+        raise ValidationError({"received": [str(exc)]}) from exc
     return {
         "policy": policy.code,
         "received": received.isoformat(),

@@ -96,6 +96,7 @@ def test_idempotency_key_returns_the_same_protocol_and_creates_nothing(client):
         ),
         ({"received_at": (timezone.now() + timedelta(days=2)).isoformat()}, "received_at", "futuro"),
         ({"received_at": "ontem"}, "received_at", ""),
+        ({"received_at": "1900-01-05T10:00:00-03:00"}, "received_at", "1990"),
         ({"entity": "outra-entidade"}, "entity", "Entidade"),
         ({"description": ""}, "description", ""),
         ({"record_type": "xingamento"}, "record_type", "Tipo desconhecido"),
@@ -202,6 +203,7 @@ def test_deadline_endpoint_matches_the_rules(client):
     assert response.status_code == 200
     assert response.data["due"] == "2026-03-03"  # Carnival Monday and Tuesday closed on the bank calendar
     assert client.get("/api/v1/deadline/", {"policy": "nada", "received": "2026-02-13"}).status_code == 400
+    assert client.get("/api/v1/deadline/", {"policy": "sac", "received": "1900-01-05"}).status_code == 400
     assert client.get("/api/v1/deadline/", {"policy": "sac", "received": "2026-02-13", "uf": "XX"}).status_code == 400
 
 

@@ -1,5 +1,7 @@
 """Whatever a client sends, the API answers 201 or 400 — never 500."""
 
+from datetime import UTC
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -9,7 +11,14 @@ from ouvidoria.api.models import ApiToken
 from ouvidoria.cases.tests.factories import EntityFactory
 
 json_scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=30)
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=30),
+    # Well-formed dates far in the past or future must be refused cleanly too.
+    st.datetimes(timezones=st.just(UTC)).map(lambda d: d.isoformat()),
+    st.dates().map(str),
 )
 json_values = st.recursive(
     json_scalars,

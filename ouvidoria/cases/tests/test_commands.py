@@ -52,6 +52,7 @@ def test_deadline_command_uses_the_entity_calendar_with_its_closures():
     [
         (["--policy", "inexistente", "--received", "2026-01-05"], "--policy"),
         (["--policy", "sac", "--received", "05/01/2026"], "--received"),
+        (["--policy", "sac", "--received", "1900-01-05"], "--received"),
         (["--policy", "sac", "--received", "2026-01-05", "--uf", "XX"], "--uf"),
         (["--policy", "sac", "--received", "2026-01-05", "--entity", "nao-existe"], "--entity"),
     ],
