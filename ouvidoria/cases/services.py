@@ -784,8 +784,11 @@ def manifestation_link(
 # --- Deadlines in bulk ------------------------------------------------------------------------------------
 
 
-def deadlines_recompute(*, entity: Entity, reason: str) -> int:
+def deadlines_recompute(*, entity: Entity, reason: str, day: date | None = None) -> int:
     """Recompute every open deadline of an entity in one pass; returns how many moved.
+
+    ``day``: the one day whose status changed (a closure added or removed). Only deadlines whose counting window
+    (receipt, due] holds that day can move, so the others are not even read.
 
     Deadlines depend only on (policy, date of receipt, extra days) and the calendar, so each distinct triple is
     computed once and the rows sharing it are updated with one statement, with their timeline events written by
@@ -793,6 +796,8 @@ def deadlines_recompute(*, entity: Entity, reason: str) -> int:
     """
     calendar = entity_calendar(entity)
     open_cases = Manifestation.objects.filter(entity=entity, status__in=workflow.OPEN_STATUSES, paused_since=None)
+    if day is not None:
+        open_cases = open_cases.filter(received_on__lt=day, due_on__gte=day)
     groups = open_cases.values_list("policy_id", "received_on", "extra_days", "due_on").distinct()
     moved = 0
     now = timezone.now()

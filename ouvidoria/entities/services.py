@@ -31,12 +31,13 @@ def calendars_forget() -> None:
     _calendars.clear()
 
 
-def _calendar_changed(entity: Entity) -> int:
+def _calendar_changed(entity: Entity, day: date | None = None) -> int:
     from ouvidoria.cases.services import deadlines_recompute
 
     Entity.objects.filter(pk=entity.pk).update(calendar_version=F("calendar_version") + 1)
     entity.refresh_from_db(fields=["calendar_version"])
-    return deadlines_recompute(entity=entity, reason="Calendário da entidade alterado.")
+    reason = f"Calendário da entidade alterado ({day:%d/%m/%Y})." if day else "Calendário da entidade alterado."
+    return deadlines_recompute(entity=entity, reason=reason, day=day)
 
 
 @transaction.atomic
@@ -48,7 +49,7 @@ def entity_closure_add(*, entity: Entity, day: date, reason: str) -> int:
     if Closure.objects.filter(entity=entity, date=day).exists():
         raise ValidationError({"date": f"Já existe um fechamento em {day:%d/%m/%Y}."})
     Closure.objects.create(entity=entity, date=day, reason=reason)
-    return _calendar_changed(entity)
+    return _calendar_changed(entity, day)
 
 
 @transaction.atomic
@@ -56,7 +57,7 @@ def entity_closure_remove(*, entity: Entity, day: date) -> int:
     deleted, _ = Closure.objects.filter(entity=entity, date=day).delete()
     if not deleted:
         raise ValidationError({"date": f"Não há fechamento em {day:%d/%m/%Y}."})
-    return _calendar_changed(entity)
+    return _calendar_changed(entity, day)
 
 
 @transaction.atomic

@@ -273,3 +273,15 @@ def test_evaluation_rating_must_be_one_to_five():
     with pytest.raises(ValidationError) as exc:
         services.manifestation_evaluate(m, resolved=None, rating=6)
     assert "rating" in exc.value.message_dict
+
+
+def test_closure_outside_every_counting_window_moves_nothing():
+    entity = EntityFactory()
+    case = register(entity, received_at=at(2026, 11, 23))
+    assert entity_closure_add(entity=entity, day=date(2026, 11, 23), reason="Dia do recebimento") == 0
+    assert entity_closure_add(entity=entity, day=date(2026, 12, 8), reason="Depois do prazo") == 0
+    case.refresh_from_db()
+    assert case.due_on == date(2026, 12, 7)
+    assert entity_closure_add(entity=entity, day=date(2026, 12, 7), reason="O próprio dia do prazo") == 1
+    case.refresh_from_db()
+    assert case.due_on == date(2026, 12, 9)  # 08/12 was closed above, so the 10th business day is 09/12
