@@ -1,0 +1,160 @@
+"""Big files are checked in a second process while this one writes: the outcome must be the single-process one."""
+
+import random
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from ouvidoria.cases.models import Event, Manifestation, Requester
+from ouvidoria.cases.services import RequesterData, requester_find_or_create
+from ouvidoria.cases.tests.factories import EntityFactory
+from ouvidoria.entities.models import Entity
+from ouvidoria.imports import services
+from ouvidoria.imports.readers import open_table
+from ouvidoria.imports.services import ImportResult, cases_import
+from ouvidoria.imports.tests.test_import_cases import ANNEX_II, HEADER, write_csv
+
+ROWS = 3000
+BATCH = 200
+ON_FILE = ("111.444.777-35", "Carlos Souza", "carlos@example.com")
+PEOPLE = [
+    ("529.982.247-25", "Joana Pereira Lima", "joana.lima@example.com"),
+    ("111.444.777-35", "Carlos S.", "outro@example.com"),  # on file by CPF: reused, not overwritten
+    ("", "Sem Documento", "sem.documento@example.com"),  # found by e-mail
+]
+
+
+def generated_csv(tmp_path: Path) -> Path:
+    """Rows whose people recur across batches, repeated rows and protocols, bad rows, an entity created mid-file."""
+    rng = random.Random(7)
+    start = timezone.localdate() - timedelta(days=600)
+    header = [*HEADER, "CPF", "Nome", "E-mail", "Protocolo"]
+    rows: list[list[object]] = []
+    for i in range(ROWS):
+        opin = list(ANNEX_II[i % len(ANNEX_II)])
+        opin[0] = "Nova Seguradora S.A." if i >= ROWS // 2 and i % 7 == 0 else "Empresa 1"
+        opin[7] = str(i % 30)
+        person = PEOPLE[i % len(PEOPLE)] if i % 4 == 0 else ("", "", "")
+        if i % 5 == 1:
+            person = ("", f"Pessoa {i}", f"pessoa{i}@example.com")
+        protocol = f"LEG-{i % 50}" if i % 11 == 0 else ""  # the same protocol every 550 rows
+        rows.append([*opin, start + timedelta(days=rng.randrange(500)), *person, protocol])
+    for i in range(0, ROWS, 97):  # repeated rows, in another batch than the first copy
+        rows[(i + 1000) % ROWS] = list(rows[i])
+    rows[10][4] = "XX"
+    rows[1500][9] = "31/02/2025"
+    rows[2900][10] = "123.456.789-00"
+    return write_csv(tmp_path / "grande.csv", header, rows)
+
+
+def outcome(result: ImportResult) -> dict[str, Any]:
+    """What an import did, without what depends on ids, the order of writes or the clock."""
+    people = {r.pk: (r.kind, r.document, r.name, r.email) for r in Requester.objects.all()}  # decrypted
+    return {
+        "result": result.as_dict(),
+        "entities_created": result.entities_created,
+        "cases": Manifestation.objects.count(),
+        "protocols": Manifestation.objects.values("protocol").distinct().count(),
+        "events": sorted(Event.objects.values_list("kind", flat=True)),
+        "requesters": sorted(people.values()),
+        "rows": sorted(
+            (
+                m.entity.slug,  # not the source key: it has the entity's id, which the created one changes
+                m.description,
+                m.status,
+                str(m.received_on),
+                str(m.due_on),
+                "issued" if m.protocol.isdigit() else m.protocol,
+                people.get(m.requester_id) if m.requester_id else None,
+            )
+            for m in Manifestation.objects.select_related("entity")
+        ),
+    }
+
+
+def assert_no_personal_data_in_clear() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT document, name, email FROM cases_requester")
+        stored = [str(value) for row in cursor.fetchall() for value in row]
+        cursor.execute("SELECT description, source_key, city FROM cases_manifestation")
+        stored += [str(value) for row in cursor.fetchall() for value in row]
+        cursor.execute("SELECT body, params FROM cases_event")
+        stored += [str(value) for row in cursor.fetchall() for value in row]
+    text = " ".join(stored)
+    for clear in ("52998224725", "11144477735", "Joana", "Carlos", "Pessoa 6", "example.com"):
+        assert clear not in text
+
+
+def test_the_pipelined_import_gives_the_single_process_outcome(transactional_db, tmp_path, monkeypatch):
+    EntityFactory(name="Empresa 1", slug="empresa-1")
+    on_file = requester_find_or_create(RequesterData(document=ON_FILE[0], name=ON_FILE[1], email=ON_FILE[2]))
+    path = generated_csv(tmp_path)
+    pipelined: list[bool] = []
+    original = services._import_pipelined
+
+    def spy(*args: Any, **kwargs: Any) -> None:
+        pipelined.append(True)
+        original(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_import_pipelined", spy)
+
+    def run(threshold: int) -> tuple[dict[str, Any], int]:
+        done: list[int] = []
+        result = cases_import(
+            open_table(path), create_entities=True, batch_size=BATCH, progress=done.append, pipeline_threshold=threshold
+        )
+        return outcome(result), sum(done)
+
+    single, single_done = run(threshold=ROWS)
+    assert not pipelined
+    assert single_done == ROWS
+    assert [(e["line"], e["field"]) for e in single["result"]["errors"]] == [
+        (12, "UF"),
+        (1502, "Data de abertura"),
+        (2902, "CPF"),
+    ]
+    assert single["entities_created"] == ["nova-seguradora-sa"]
+    assert single["result"]["already_present"] > 40  # repeated rows and protocols
+    assert single["result"]["imported"] == single["cases"] == single["protocols"]
+    assert single["cases"] + single["result"]["already_present"] == ROWS - 3
+    documents = [person[1] for person in single["requesters"]]
+    emails = [person[3] for person in single["requesters"]]
+    assert documents.count("52998224725") == documents.count("11144477735") == 1
+    assert emails.count("sem.documento@example.com") == emails.count("pessoa6@example.com") == 1
+    assert ("person", "11144477735", "Carlos Souza", "carlos@example.com") in single["requesters"]
+    assert_no_personal_data_in_clear()
+
+    Manifestation.objects.all().delete()  # and their events
+    Requester.objects.exclude(pk=on_file.pk).delete()
+    Entity.objects.exclude(slug="empresa-1").delete()
+    piped, piped_done = run(threshold=500)
+    assert pipelined
+    assert piped_done == ROWS
+    assert piped == single
+    assert_no_personal_data_in_clear()
+
+    # Imported again, by either path, nothing is added.
+    again, _ = run(threshold=500)
+    assert again["result"] == {"imported": 0, "already_present": ROWS - 3, "errors": single["result"]["errors"]}
+    assert again["cases"] == single["cases"]
+    assert cases_import(open_table(path), create_entities=True).imported == 0
+
+
+def test_an_error_in_the_worker_stops_the_import_and_is_raised_here(transactional_db):
+    EntityFactory(name="Empresa 1", slug="empresa-1")
+    start = timezone.localdate() - timedelta(days=100)
+
+    def rows() -> Iterator[dict[str, object]]:
+        for i in range(50):
+            yield dict(zip(HEADER, [*ANNEX_II[0][:7], "1", "1", start + timedelta(days=i)], strict=True))
+        raise ValueError("broken file")
+
+    with pytest.raises(ValueError, match="broken file"):
+        cases_import(rows(), batch_size=10, pipeline_threshold=20)
+    # The batches before the error are written, each in its transaction, as without a worker.
+    assert Manifestation.objects.count() == 50
