@@ -41,15 +41,7 @@ INSTANCES = (("sac", 35), ("fale-conosco", 10), ("transactional", 10), ("ouvidor
 MEDIA = (("phone", 30), ("web-form", 25), ("email", 15), ("chat", 15), ("whatsapp", 15))
 RECORD_TYPES = (("reclamacao", 50), ("solicitacao", 20), ("informacao", 14), ("sugestao", 5), ("elogio", 5),
                 ("denuncia", 6))  # fmt: skip
-REQUEST_SUBJECTS = (
-    "OPIN Erro Dado Cadastral",
-    "OPIN Erro no Compartilhamento do(s) Dado(s)",
-    "OPIN Problema com o Atendimento",
-    "OPIN Site fora do AR",
-    "OPIN - Dúvidas gerais do OPIN",
-    "OPIN - LGPD",
-    "opin-erro-dado-cadastral",  # codes are accepted as well as labels
-)
+REQUEST_SUBJECTS = (*common.OPIN_REQUEST_SUBJECTS, "opin-erro-dado-cadastral")  # codes are accepted as well
 DESCRIPTIONS = (
     "Meu endereço está errado no extrato enviado em {month}. Já liguei duas vezes e não corrigiram.",
     "Cobrança em duplicidade na parcela de {month}; peço o estorno do valor de R$ {value},00.",

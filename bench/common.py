@@ -137,6 +137,17 @@ def machine_facts() -> dict[str, Any]:
     }
 
 
+# The request subjects of the OPIN tables (seed 000 §6), as the payloads and files of the benchmarks name them.
+OPIN_REQUEST_SUBJECTS = (
+    "OPIN Erro Dado Cadastral",
+    "OPIN Erro no Compartilhamento do(s) Dado(s)",
+    "OPIN Problema com o Atendimento",
+    "OPIN Site fora do AR",
+    "OPIN - Dúvidas gerais do OPIN",
+    "OPIN - LGPD",
+)
+
+
 # --- realistic requesters -----------------------------------------------------------------------------------
 
 FIRST_NAMES = (

@@ -39,14 +39,7 @@ EXTRA = ("Data de abertura", "CPF", "Nome", "E-mail")
 ENTITIES = ("Empresa 1", "Seguradora Horizonte S.A.", "Previdência Aurora S.A.", "Capitalização Brasil S.A.")
 CHANNELS = (("SAC", 45), ("Ouvidoria", 25), ("Transacional", 20), ("Chatbot", 10))
 TYPES = (("Reclamação", 45), ("Solicitação", 25), ("Informação", 20), ("Sugestão", 5), ("Elogio", 5))
-REQUEST_SUBJECTS = (
-    "OPIN Erro Dado Cadastral",
-    "OPIN Erro no Compartilhamento do(s) Dado(s)",
-    "OPIN Problema com o Atendimento",
-    "OPIN Site fora do AR",
-    "OPIN - Dúvidas gerais do OPIN",
-    "OPIN - LGPD",
-)
+REQUEST_SUBJECTS = common.OPIN_REQUEST_SUBJECTS
 
 
 def _pick(rng: random.Random, table: tuple[tuple[str, int], ...]) -> str:
