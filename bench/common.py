@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ouvidoria.imports.people import FEMALE_NAMES, MALE_NAMES, SURNAMES
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -150,18 +152,9 @@ OPIN_REQUEST_SUBJECTS = (
 
 # --- realistic requesters -----------------------------------------------------------------------------------
 
-FIRST_NAMES = (
-    "Maria", "Ana", "Francisca", "Antônia", "Adriana", "Juliana", "Márcia", "Fernanda", "Patrícia", "Aline",
-    "José", "João", "Antônio", "Francisco", "Carlos", "Paulo", "Pedro", "Lucas", "Luiz", "Marcos",
-    "Gabriel", "Rafael", "Daniel", "Marcelo", "Bruno", "Eduardo", "Felipe", "Raimundo", "Rodrigo", "Sebastião",
-    "Beatriz", "Camila", "Letícia", "Larissa", "Vitória", "Conceição", "Luana", "Tainá", "Iara", "Jéssica",
-)  # fmt: skip
-LAST_NAMES = (
-    "Silva", "Santos", "Oliveira", "Souza", "Rodrigues", "Ferreira", "Alves", "Pereira", "Lima", "Gomes",
-    "Costa", "Ribeiro", "Martins", "Carvalho", "Almeida", "Lopes", "Soares", "Fernandes", "Vieira", "Barbosa",
-    "Rocha", "Dias", "Nascimento", "Andrade", "Moreira", "Nunes", "Marques", "Machado", "Mendes", "Freitas",
-    "Cardoso", "Ramos", "Gonçalves", "Santana", "Teixeira", "Araújo", "Conceição", "Brito", "Cavalcanti", "Paiva",
-)  # fmt: skip
+# The same people as the demo data (plain data, importable before Django is set up).
+FIRST_NAMES = FEMALE_NAMES + MALE_NAMES
+LAST_NAMES = SURNAMES
 EMAIL_DOMAINS = ("gmail.com", "hotmail.com", "outlook.com", "yahoo.com.br", "uol.com.br", "bol.com.br", "terra.com.br")
 PLACES = (
     ("SP", "São Paulo"), ("SP", "Campinas"), ("SP", "Guarulhos"), ("SP", "Ribeirão Preto"), ("RJ", "Rio de Janeiro"),

@@ -24,6 +24,7 @@ from stdnum.br import cnpj, cpf
 from ouvidoria.catalogue.models import Instance, Subject
 from ouvidoria.entities.models import Area, EconomicGroup, Entity, KeyContact
 from ouvidoria.entities.services import entity_calendar
+from ouvidoria.imports.people import FEMALE_NAMES, MALE_NAMES, SURNAMES
 from ouvidoria.imports.writer import CaseRecord, CaseWriter, EventRecord, ForwardRecord, RequesterRecord
 from ouvidoria.rules import deadlines
 from ouvidoria.rules.calendars import BusinessCalendar
@@ -196,23 +197,7 @@ AREA_CODES: dict[str, str] = {
     "RJ": "21", "RN": "84", "RO": "69", "RR": "95", "RS": "51", "SC": "48", "SE": "79", "SP": "11", "TO": "63",
 }  # fmt: skip
 
-FEMALE_NAMES = (
-    "Maria", "Ana", "Francisca", "Antônia", "Adriana", "Juliana", "Márcia", "Fernanda", "Patrícia", "Aline",
-    "Sandra", "Camila", "Amanda", "Bruna", "Jéssica", "Letícia", "Júlia", "Luciana", "Vanessa", "Mariana",
-    "Gabriela", "Beatriz", "Larissa", "Raimunda", "Helena",
-)  # fmt: skip
-MALE_NAMES = (
-    "José", "João", "Antônio", "Francisco", "Carlos", "Paulo", "Pedro", "Lucas", "Luiz", "Marcos", "Luís",
-    "Gabriel", "Rafael", "Daniel", "Marcelo", "Bruno", "Eduardo", "Felipe", "Raimundo", "Rodrigo", "Gustavo",
-    "Thiago", "Matheus", "Sebastião", "Vinícius",
-)  # fmt: skip
 NEUTRAL_NAMES = ("Alex", "Ariel", "Dani", "Sam", "Cris", "Jordan", "Darci", "Juraci")
-SURNAMES = (
-    "Silva", "Santos", "Oliveira", "Souza", "Rodrigues", "Ferreira", "Alves", "Pereira", "Lima", "Gomes",
-    "Costa", "Ribeiro", "Martins", "Carvalho", "Almeida", "Lopes", "Soares", "Fernandes", "Vieira", "Barbosa",
-    "Rocha", "Dias", "Nascimento", "Andrade", "Moreira", "Nunes", "Marques", "Machado", "Mendes", "Freitas",
-    "Cardoso", "Ramos", "Gonçalves", "Santana", "Teixeira", "Araújo", "Moura", "Cavalcanti", "Monteiro", "Pinto",
-)  # fmt: skip
 COMPANY_KINDS = ("Comércio de Alimentos", "Transportes", "Materiais de Construção", "Serviços Médicos", "Autopeças")
 MONTHS = ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro",
           "novembro", "dezembro")  # fmt: skip
