@@ -64,8 +64,10 @@ def is_postgres_url(url: str | None = None) -> bool:
     return url.startswith(("postgres://", "postgresql://", "pgsql://"))
 
 
-def manage(*args: str, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """Run ``manage.py`` in a child process (its own settings and connections), failing loudly."""
+def manage(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 600, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run ``manage.py`` in a child process (its own settings and connections); with ``check``, failing loudly."""
     done = subprocess.run(
         [PYTHON, str(ROOT / "manage.py"), *args],
         cwd=ROOT,
@@ -75,7 +77,7 @@ def manage(*args: str, env: dict[str, str] | None = None, timeout: float = 600) 
         timeout=timeout,
         check=False,
     )
-    if done.returncode != 0:
+    if check and done.returncode != 0:
         raise RuntimeError(f"manage.py {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-4000:]}")
     return done
 

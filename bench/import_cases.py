@@ -90,14 +90,8 @@ def run_import(path: Path, env: dict[str, str], timeout: float) -> tuple[dict[st
     busy0, _ = common.machine_cpu_seconds()
     child0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(
-        [common.PYTHON, str(common.ROOT / "manage.py"), "import_cases", str(path), "--json", "--create-entities"],
-        cwd=common.ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
+    done = common.manage(
+        "import_cases", str(path), "--json", "--create-entities", env=env, timeout=timeout, check=False
     )
     elapsed = time.perf_counter() - start
     child1 = resource.getrusage(resource.RUSAGE_CHILDREN)

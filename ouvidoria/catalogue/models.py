@@ -3,8 +3,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ouvidoria.rules.catalogue import InstanceKind
-
 
 class Instance(models.Model):
     code = models.SlugField(_("código"), primary_key=True, max_length=40)
@@ -28,10 +26,6 @@ class Instance(models.Model):
 
     def __str__(self) -> str:
         return self.label
-
-    @property
-    def instance_kind(self) -> InstanceKind:
-        return self.kind  # type: ignore[return-value]
 
 
 class Medium(models.Model):

@@ -22,7 +22,6 @@ STATUS_LABELS: dict[str, str] = {
 }
 
 OPEN_STATUSES: frozenset[str] = frozenset({"new", "in_analysis", "waiting_area", "waiting_requester"})
-ACTIVE = OPEN_STATUSES
 ALL = frozenset(STATUS_LABELS)
 
 
