@@ -5,6 +5,18 @@ from collections.abc import Iterator
 import pytest
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_at_once() -> None:
+    """Background jobs run at once, in the test's thread, on huey's in-memory storage."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        from huey.contrib.djhuey import HUEY
+    except ImproperlyConfigured:  # the pure-rules tests run without Django (`-p no:django`)
+        return
+    HUEY.immediate = True
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches(request: pytest.FixtureRequest) -> Iterator[None]:
     # Imported here so the pure-rules tests also run without Django (`-p no:django`).

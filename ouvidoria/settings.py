@@ -50,6 +50,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "django_htmx",
+    "huey.contrib.djhuey",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -58,6 +63,7 @@ INSTALLED_APPS = [
     "ouvidoria.cases",
     "ouvidoria.api",
     "ouvidoria.imports",
+    "ouvidoria.staff",
     "ouvidoria.front",
 ]
 
@@ -69,9 +75,32 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised by the authentication backend into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username/address pair is refused before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "staff:queue"
+
+# Lockout after repeated failures (django-axes): 5 wrong passwords for the same username from the same address
+# lock that pair for 30 minutes; an administrator can lift it earlier (``manage.py axes_reset``).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+AXES_VERBOSE = False
+# Shown in the authenticator app next to the code.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Ouvidoria")
 
 ROOT_URLCONF = "ouvidoria.urls"
 WSGI_APPLICATION = "ouvidoria.wsgi.application"
@@ -182,5 +211,29 @@ LOGGING = {
     "loggers": {"django.request": {"level": "ERROR"}, "django.db.backends": {"level": "INFO"}},
 }
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Development writes each e-mail as a file under var/mail, to read what requesters would receive.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ouvidoria@localhost")
+
+# Background jobs (huey): a SQLite file beside the database by default, Redis when HUEY_REDIS_URL is set (several
+# machines). Tests run tasks at once, in the calling thread (conftest sets immediate mode).
+_HUEY_REDIS_URL = env_str("HUEY_REDIS_URL", "")
+HUEY: dict[str, Any] = {
+    "name": "ouvidoria",
+    "immediate": env_bool("HUEY_IMMEDIATE", default=False),
+    "utc": True,
+    "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread", "periodic": True},
+}
+if _HUEY_REDIS_URL:
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": _HUEY_REDIS_URL})
+else:
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})

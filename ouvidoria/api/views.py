@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import pagination, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +24,7 @@ from ouvidoria.cases.selectors import Filters, accessible_entities, manifestatio
 from ouvidoria.catalogue.models import DeadlinePolicy, Instance, Medium, RecordType, Subject
 from ouvidoria.entities.models import Area
 from ouvidoria.entities.services import deadline_answer
+from ouvidoria.staff.access import access_for, denial_message
 
 
 class ManifestationPagination(pagination.CursorPagination):
@@ -81,6 +83,8 @@ class ManifestationViewSet(viewsets.GenericViewSet[Manifestation]):
         ],
     )
     def create(self, request: Request) -> Response:
+        if not access_for(request.user).can("register"):
+            raise PermissionDenied(denial_message("register"))
         payload = s.RegistrationSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
@@ -145,9 +149,15 @@ class ManifestationViewSet(viewsets.GenericViewSet[Manifestation]):
     # --- timeline actions ---
 
     def _act(
-        self, request: Request, payload_class: type[serializers.Serializer[Any]], call: Callable[..., Any]
+        self,
+        request: Request,
+        payload_class: type[serializers.Serializer[Any]],
+        call: Callable[..., Any],
+        permission: str,
     ) -> Response:
         m = self.get_object()
+        if not access_for(request.user).can(permission, m.instance.kind):
+            raise PermissionDenied(denial_message(permission, m.instance.kind))
         payload = payload_class(data=request.data)
         payload.is_valid(raise_exception=True)
         actor, actor_label = _actor(request)
@@ -157,7 +167,7 @@ class ManifestationViewSet(viewsets.GenericViewSet[Manifestation]):
     @extend_schema(request=s.TriageSerializer, responses=s.ManifestationDetailSerializer)
     @action(detail=True, methods=["post"])
     def triage(self, request: Request, protocol: str) -> Response:
-        return self._act(request, s.TriageSerializer, services.manifestation_triage)
+        return self._act(request, s.TriageSerializer, services.manifestation_triage, "triage")
 
     @extend_schema(request=s.AssignSerializer, responses=s.ManifestationDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -170,22 +180,22 @@ class ManifestationViewSet(viewsets.GenericViewSet[Manifestation]):
                     raise serializers.ValidationError({"assignee": [f"Usuário desconhecido: {assignee}."]})
             return services.manifestation_assign(m, assignee=user, **kw)
 
-        return self._act(request, s.AssignSerializer, assign)
+        return self._act(request, s.AssignSerializer, assign, "assignment")
 
     @extend_schema(request=s.MessageInSerializer, responses=s.ManifestationDetailSerializer)
     @action(detail=True, methods=["post"], url_path="messages-in")
     def message_in(self, request: Request, protocol: str) -> Response:
-        return self._act(request, s.MessageInSerializer, services.manifestation_message_in)
+        return self._act(request, s.MessageInSerializer, services.manifestation_message_in, "message_in")
 
     @extend_schema(request=s.BodySerializer, responses=s.ManifestationDetailSerializer)
     @action(detail=True, methods=["post"], url_path="messages-out")
     def message_out(self, request: Request, protocol: str) -> Response:
-        return self._act(request, s.BodySerializer, services.manifestation_message_out)
+        return self._act(request, s.BodySerializer, services.manifestation_message_out, "message_out")
 
     @extend_schema(request=s.BodySerializer, responses=s.ManifestationDetailSerializer)
     @action(detail=True, methods=["post"])
     def notes(self, request: Request, protocol: str) -> Response:
-        return self._act(request, s.BodySerializer, services.manifestation_note)
+        return self._act(request, s.BodySerializer, services.manifestation_note, "internal_note")
 
     @extend_schema(request=s.ForwardInSerializer, responses=s.ManifestationDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -196,50 +206,53 @@ class ManifestationViewSet(viewsets.GenericViewSet[Manifestation]):
                 raise serializers.ValidationError({"area": [f"Área desconhecida nesta entidade: {area}."]})
             return services.manifestation_forward(m, area=found, **kw)
 
-        return self._act(request, s.ForwardInSerializer, forward)
+        return self._act(request, s.ForwardInSerializer, forward, "forward")
 
     @extend_schema(request=s.AreaReplySerializer, responses=s.ManifestationDetailSerializer)
     @action(detail=True, methods=["post"], url_path="area-replies")
     def area_reply(self, request: Request, protocol: str) -> Response:
         def reply(m: Manifestation, *, forward: int, **kw: Any) -> Any:
+            areas = access_for(request.user).area_ids
+            if areas is not None and not m.forwards.filter(pk=forward, area_id__in=areas).exists():
+                raise serializers.ValidationError({"forward": ["Este encaminhamento não é de uma área sua."]})
             return services.manifestation_area_reply(m, forward_id=forward, **kw)
 
-        return self._act(request, s.AreaReplySerializer, reply)
+        return self._act(request, s.AreaReplySerializer, reply, "area_reply")
 
     @extend_schema(request=s.BodySerializer, responses=s.ManifestationDetailSerializer)
     @action(detail=True, methods=["post"], url_path="complement-requests")
     def complement_request(self, request: Request, protocol: str) -> Response:
-        return self._act(request, s.BodySerializer, services.manifestation_request_complement)
+        return self._act(request, s.BodySerializer, services.manifestation_request_complement, "complement_request")
 
     @extend_schema(request=s.ExtensionSerializer, responses=s.ManifestationDetailSerializer)
     @action(detail=True, methods=["post"])
     def extension(self, request: Request, protocol: str) -> Response:
-        return self._act(request, s.ExtensionSerializer, services.deadline_extend)
+        return self._act(request, s.ExtensionSerializer, services.deadline_extend, "extension")
 
     @extend_schema(request=s.MeritsSerializer, responses=s.ManifestationDetailSerializer)
     @action(detail=True, methods=["post"])
     def merits(self, request: Request, protocol: str) -> Response:
-        return self._act(request, s.MeritsSerializer, services.manifestation_set_merits)
+        return self._act(request, s.MeritsSerializer, services.manifestation_set_merits, "merits")
 
     @extend_schema(request=s.BodySerializer, responses=s.ManifestationDetailSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, protocol: str) -> Response:
-        return self._act(request, s.BodySerializer, services.manifestation_answer)
+        return self._act(request, s.BodySerializer, services.manifestation_answer, "answer")
 
     @extend_schema(request=s.NoteSerializer, responses=s.ManifestationDetailSerializer)
     @action(detail=True, methods=["post"])
     def closure(self, request: Request, protocol: str) -> Response:
-        return self._act(request, s.NoteSerializer, services.manifestation_close)
+        return self._act(request, s.NoteSerializer, services.manifestation_close, "closure")
 
     @extend_schema(request=s.ReasonSerializer, responses=s.ManifestationDetailSerializer)
     @action(detail=True, methods=["post"])
     def reopening(self, request: Request, protocol: str) -> Response:
-        return self._act(request, s.ReasonSerializer, services.manifestation_reopen)
+        return self._act(request, s.ReasonSerializer, services.manifestation_reopen, "reopening")
 
     @extend_schema(request=s.EvaluationSerializer, responses=s.ManifestationDetailSerializer)
     @action(detail=True, methods=["post"])
     def evaluation(self, request: Request, protocol: str) -> Response:
-        return self._act(request, s.EvaluationSerializer, services.manifestation_evaluate)
+        return self._act(request, s.EvaluationSerializer, services.manifestation_evaluate, "evaluation")
 
     @extend_schema(request={"multipart/form-data": s.AttachmentInSerializer}, responses=s.ManifestationDetailSerializer)
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
@@ -247,7 +260,7 @@ class ManifestationViewSet(viewsets.GenericViewSet[Manifestation]):
         def attach(m: Manifestation, *, file: UploadedFile[bytes], **kw: Any) -> Any:
             return services.manifestation_attach(m, upload=file, **kw)
 
-        return self._act(request, s.AttachmentInSerializer, attach)
+        return self._act(request, s.AttachmentInSerializer, attach, "attachment")
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]+)")
@@ -269,7 +282,7 @@ class ManifestationViewSet(viewsets.GenericViewSet[Manifestation]):
         def link(m: Manifestation, *, protocol: str, **kw: Any) -> Any:
             return services.manifestation_link(m, other_protocol=protocol, **kw)
 
-        return self._act(request, s.LinkSerializer, link)
+        return self._act(request, s.LinkSerializer, link, "link")
 
 
 @extend_schema(parameters=[s.DeadlineQuerySerializer], responses=dict)

@@ -199,6 +199,8 @@ class Event(models.Model):
         "pause_end": _("Retomada do prazo"),
         "extension": _("Prorrogação"),
         "deadline_recomputed": _("Prazo recalculado"),
+        "answer_proposal": _("Resposta enviada para aprovação do Ouvidor"),
+        "answer_rejection": _("Resposta devolvida pelo Ouvidor"),
         "answer": _("Resposta conclusiva"),
         "merits": _("Mérito"),
         "closure": _("Encerramento"),
@@ -206,6 +208,8 @@ class Event(models.Model):
         "evaluation": _("Avaliação"),
         "link": _("Vínculo"),
         "attachment": _("Anexo"),
+        "eligibility_override": _("Admissão na Ouvidoria por decisão do analista"),
+        "escalation": _("Escalonamento por atraso"),
     }
     # The requester's own contacts: their count is "Número de interações por cliente" (seed 000 §8.5).
     REQUESTER_CONTACTS = frozenset({"registration", "message_in"})

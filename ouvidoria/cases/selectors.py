@@ -13,25 +13,18 @@ from ouvidoria.entities.services import entity_calendar
 from ouvidoria.rules import deadlines
 from ouvidoria.rules.protocol import normalize_protocol
 from ouvidoria.rules.workflow import OPEN_STATUSES
+from ouvidoria.staff.access import access_for, restrict
+from ouvidoria.staff.access import manifestations_for as staff_manifestations_for
 
 
 def accessible_entities(user: Any) -> QuerySet[Entity]:
-    """Tokens see their entities; superusers see all. (Per-user grants come with the staff workspace.)"""
-    entity_ids = getattr(user, "entity_ids", None)
-    if entity_ids is not None:
-        return Entity.objects.filter(pk__in=entity_ids)
-    if getattr(user, "is_superuser", False):
-        return Entity.objects.all()
-    return Entity.objects.none()
+    """The entities granted to the user (or token); every entity for superusers."""
+    return restrict(Entity.objects.all(), access_for(user), "pk")
 
 
 def manifestations_for(user: Any) -> QuerySet[Manifestation]:
-    entity_ids = getattr(user, "entity_ids", None)
-    if entity_ids is not None:
-        return Manifestation.objects.filter(entity_id__in=entity_ids)
-    if getattr(user, "is_superuser", False):
-        return Manifestation.objects.all()
-    return Manifestation.objects.none()
+    """Every manifestation the user may see: granted entities; for internal areas, only what was forwarded."""
+    return staff_manifestations_for(user)
 
 
 def manifestation_get(user: Any, protocol: str) -> Manifestation | None:

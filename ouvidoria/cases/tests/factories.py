@@ -59,3 +59,15 @@ def register(entity: Entity | None = None, **overrides: Any) -> Manifestation:
     }
     values.update(overrides)
     return services.manifestation_register(**values)
+
+
+def staff_user(role: str, *, entities: Any = (), groups: Any = (), areas: Any = (), **fields: Any) -> AbstractUser:
+    """A workspace user with a role and grants (entities, economic groups, internal areas)."""
+    from ouvidoria.staff.models import StaffProfile
+
+    user = UserFactory.create(**fields)
+    profile = StaffProfile.objects.create(user=user, role=role)  # type: ignore[misc]
+    profile.entities.set(entities)
+    profile.economic_groups.set(groups)
+    profile.areas.set(areas)
+    return user

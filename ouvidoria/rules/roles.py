@@ -1,0 +1,91 @@
+"""Who may do what in the staff workspace.
+
+Sources: seed 001 "Responsabilidades" (the Ouvidor decides the merits, signs the conclusive answer and asks for
+extensions; the team analyses; internal areas answer what is forwarded to them), seed 000 §4.3 (front office
+registers and answers first-instance contacts, back office analyses), seed 002 art. 6 (the ombudsman and a
+substitute), LGPD art. 6 III and VII (necessity, security: personal data only to whom needs it). The choices the
+seeds leave open are in docs/regulation.md, "Papéis".
+"""
+
+ROLE_LABELS: dict[str, str] = {
+    "attendant": "Atendente (primeira instância)",
+    "analyst": "Analista da Ouvidoria",
+    "ombudsman": "Ouvidor",
+    "area": "Área interna",
+    "manager": "Gestor",
+    "auditor": "Auditor",
+    "admin": "Administrador",
+}
+
+# Actions on a manifestation, named as in rules.workflow.TRANSITIONS, plus the workspace's own.
+_CASE_WORK = frozenset(
+    {
+        "register",
+        "triage",
+        "assignment",
+        "message_in",
+        "message_out",
+        "internal_note",
+        "forward",
+        "complement_request",
+        "answer",
+        "closure",
+        "reopening",
+        "link",
+        "attachment",
+        "evaluation",
+    }
+)
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # Front office: registers contacts and answers first-instance cases; the Ouvidoria's answers are the team's.
+    "attendant": _CASE_WORK | {"view", "view_personal_data", "merits"},
+    # Back office: analyses, forwards, drafts the Ouvidoria's answer for the Ouvidor to approve.
+    "analyst": _CASE_WORK | {"view", "view_personal_data", "merits", "answer_propose"},
+    # Decides merits, approves final answers, grants extensions.
+    "ombudsman": _CASE_WORK
+    | {"view", "view_personal_data", "merits", "answer_propose", "answer_approve", "extension", "bulk_assign"},
+    # Sees only what was forwarded to its area and answers it.
+    "area": frozenset({"view", "area_reply", "internal_note", "attachment"}),
+    # Indicators and queues, read only, without personal data.
+    "manager": frozenset({"view", "indicators"}),
+    # Reads everything, changes nothing; each view of personal data is recorded like anyone's.
+    "auditor": frozenset({"view", "view_personal_data", "indicators", "audit"}),
+    # Configuration (entities, users, subjects, calendars, templates), not case work.
+    "admin": frozenset({"view", "indicators", "configure"}),
+}
+# The entity's own systems through the API (tokens bound to entities) and Django superusers act with every
+# right: they are trusted by configuration, not by role. Not assignable to a person in the workspace.
+FULL_ACCESS = "integration"
+PERMISSIONS[FULL_ACCESS] = frozenset().union(*PERMISSIONS.values()) | {"area_reply"}
+_SIGNERS = frozenset({"ombudsman", FULL_ACCESS})
+
+# Seed 001 puts the Ouvidor's signature on what leaves the Ouvidoria; administrators hold every key.
+TOTP_REQUIRED: frozenset[str] = frozenset({"ombudsman", "admin"})
+
+# The actions on a case that leave an Ouvidoria manifestation only through the Ouvidor: merits and extensions
+# (seed 001 "Responsabilidades"). First-instance cases are the front office's to classify.
+_OMBUDSMAN_ONLY_AT_OUVIDORIA = frozenset({"merits", "extension"})
+
+
+def can(role: str, action: str, *, instance_kind: str = "") -> bool:
+    """May a user with ``role`` do ``action`` on a case of an instance of ``instance_kind``?"""
+    allowed = PERMISSIONS.get(role, frozenset())
+    if action not in allowed:
+        # Extensions at first instance are part of the front office's case work.
+        return action == "extension" and instance_kind != "ombudsman" and role in {"attendant", "analyst"}
+    if action in _OMBUDSMAN_ONLY_AT_OUVIDORIA and instance_kind == "ombudsman":
+        return role in _SIGNERS
+    if action == "answer" and instance_kind == "ombudsman":
+        # The Ouvidoria's conclusive answer goes out only with the Ouvidor's approval (seed 001).
+        return role in _SIGNERS
+    return True
+
+
+def needs_approval(role: str, instance_kind: str) -> bool:
+    """Does a conclusive answer written by ``role`` wait for the Ouvidor before it goes out?"""
+    return instance_kind == "ombudsman" and role not in _SIGNERS
+
+
+def sees_personal_data(role: str) -> bool:
+    return "view_personal_data" in PERMISSIONS.get(role, frozenset())
