@@ -63,7 +63,7 @@ INSTALLED_APPS = [
     "ouvidoria.cases",
     "ouvidoria.api",
     "ouvidoria.imports",
-    "ouvidoria.staff",
+    "ouvidoria.accounts",
     "ouvidoria.front",
 ]
 
@@ -88,8 +88,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_URL = "staff:login"
-LOGIN_REDIRECT_URL = "staff:queue"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "workspace:queue"
 
 # Lockout after repeated failures (django-axes): 5 wrong passwords for the same username from the same address
 # lock that pair for 30 minutes; an administrator can lift it earlier (``manage.py axes_reset``).
@@ -97,7 +97,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 # Shown in the authenticator app next to the code.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Ouvidoria")

@@ -17,6 +17,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ouvidoria.accounts.access import access_for, denial_message
 from ouvidoria.api import serializers as s
 from ouvidoria.cases import services
 from ouvidoria.cases.models import Attachment, IdempotencyKey, Manifestation
@@ -24,7 +25,6 @@ from ouvidoria.cases.selectors import Filters, accessible_entities, manifestatio
 from ouvidoria.catalogue.models import DeadlinePolicy, Instance, Medium, RecordType, Subject
 from ouvidoria.entities.models import Area
 from ouvidoria.entities.services import deadline_answer
-from ouvidoria.staff.access import access_for, denial_message
 
 
 class ManifestationPagination(pagination.CursorPagination):

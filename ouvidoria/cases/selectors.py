@@ -7,14 +7,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ouvidoria.accounts.access import access_for, restrict
+from ouvidoria.accounts.access import manifestations_for as staff_manifestations_for
 from ouvidoria.cases.models import Manifestation
 from ouvidoria.entities.models import Entity
 from ouvidoria.entities.services import entity_calendar
 from ouvidoria.rules import deadlines
 from ouvidoria.rules.protocol import normalize_protocol
 from ouvidoria.rules.workflow import OPEN_STATUSES
-from ouvidoria.staff.access import access_for, restrict
-from ouvidoria.staff.access import manifestations_for as staff_manifestations_for
 
 
 def accessible_entities(user: Any) -> QuerySet[Entity]:

@@ -63,7 +63,7 @@ def register(entity: Entity | None = None, **overrides: Any) -> Manifestation:
 
 def staff_user(role: str, *, entities: Any = (), groups: Any = (), areas: Any = (), **fields: Any) -> AbstractUser:
     """A workspace user with a role and grants (entities, economic groups, internal areas)."""
-    from ouvidoria.staff.models import StaffProfile
+    from ouvidoria.accounts.models import StaffProfile
 
     user = UserFactory.create(**fields)
     profile = StaffProfile.objects.create(user=user, role=role)  # type: ignore[misc]

@@ -62,8 +62,8 @@ def _resolve(user: Any) -> Access:
         return NO_ACCESS
     if user.is_superuser:
         return Access(role=roles.FULL_ACCESS, entity_ids=None)
+    from ouvidoria.accounts.models import StaffProfile
     from ouvidoria.entities.models import Entity
-    from ouvidoria.staff.models import StaffProfile
 
     profile = StaffProfile.objects.filter(user=user).first()
     if profile is None:

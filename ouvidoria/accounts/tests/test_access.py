@@ -1,11 +1,11 @@
 import pytest
 from rest_framework.test import APIClient
 
+from ouvidoria.accounts.access import access_for, staff_for_entity
 from ouvidoria.cases import services
 from ouvidoria.cases.selectors import accessible_entities, manifestations_for
 from ouvidoria.cases.tests.factories import AreaFactory, EntityFactory, UserFactory, register, staff_user
 from ouvidoria.entities.models import EconomicGroup
-from ouvidoria.staff.access import access_for, staff_for_entity
 
 pytestmark = pytest.mark.django_db
 
