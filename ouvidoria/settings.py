@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ouvidoria.api",
     "ouvidoria.imports",
     "ouvidoria.accounts",
+    "ouvidoria.workspace",
     "ouvidoria.front",
 ]
 
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ouvidoria.accounts.context_processors.access",
             ],
         },
     },

@@ -280,3 +280,33 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+class AnswerDraft(models.Model):
+    """A conclusive answer of the Ouvidoria waiting for the Ouvidor, who approves it (it goes out) or returns it."""
+
+    manifestation = models.ForeignKey(Manifestation, on_delete=models.CASCADE, related_name="answer_drafts")
+    body = models.TextField(_("resposta proposta"))
+    merits_reason = models.CharField(_("motivo de mérito proposto"), max_length=40, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    approved = models.BooleanField(null=True, blank=True)
+    decision_note = models.TextField(_("observação do Ouvidor"), blank=True)
+
+    class Meta:
+        verbose_name = _("resposta para aprovação")
+        verbose_name_plural = _("respostas para aprovação")
+        ordering = ["-proposed_at"]
+        constraints = [
+            # One pending draft at a time per manifestation.
+            models.UniqueConstraint(
+                fields=["manifestation"], condition=models.Q(decided_at__isnull=True), name="one_pending_answer_draft"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Resposta proposta #{self.pk}"

@@ -1,7 +1,7 @@
 """Reads: which manifestations a user may see, filtered lists, and deadline state for display."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -87,3 +87,13 @@ def deadline_view(m: Manifestation, today: date | None = None) -> DeadlineView:
         deadlines.business_days_left(today, m.due_on, calendar),
         m.paused_since is not None,
     )
+
+
+def extension_month_counts(m: Manifestation) -> tuple[int, int]:
+    """Extensions granted and manifestations received in the month of this one's receipt (same entity and policy)."""
+    first = m.received_on.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    month = Manifestation.objects.filter(
+        entity_id=m.entity_id, policy_id=m.policy_id, received_on__gte=first, received_on__lt=following
+    )
+    return month.filter(extension_count__gt=0).count(), month.count()

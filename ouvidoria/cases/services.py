@@ -26,8 +26,9 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from ouvidoria.cases import catalogue_cache
-from ouvidoria.cases.models import Attachment, Event, Forward, Manifestation, Requester
+from ouvidoria.cases.models import AnswerDraft, Attachment, Event, Forward, Manifestation, Requester
 from ouvidoria.cases.protocols import protocol_issue
+from ouvidoria.cases.selectors import extension_month_counts
 from ouvidoria.entities.models import Area, Entity
 from ouvidoria.entities.services import entity_calendar
 from ouvidoria.privacy.crypto import blind_index
@@ -586,16 +587,6 @@ def manifestation_request_complement(
     return m
 
 
-def _month_extension_counts(m: Manifestation) -> tuple[int, int]:
-    """Extensions granted and manifestations received in the month of this one's receipt (same entity and policy)."""
-    first = m.received_on.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    month = Manifestation.objects.filter(
-        entity_id=m.entity_id, policy_id=m.policy_id, received_on__gte=first, received_on__lt=following
-    )
-    return month.filter(extension_count__gt=0).count(), month.count()
-
-
 @transaction.atomic
 def deadline_extend(
     manifestation: Manifestation,
@@ -610,7 +601,7 @@ def deadline_extend(
     m = _locked(manifestation)
     _transition(m, "extension")
     policy = get_policy(m.policy_id)
-    month_extensions, month_total = _month_extension_counts(m)
+    month_extensions, month_total = extension_month_counts(m)
     with rule_errors():
         added = deadlines.extension_days(
             policy,
@@ -872,3 +863,92 @@ def manifestation_attach(
     attachment.save()
     m.save()
     return attachment
+
+
+# --- The Ouvidor's approval of the Ouvidoria's answers (seed 001 "Responsabilidades") --------------------------
+
+
+@transaction.atomic
+def answer_propose(
+    manifestation: Manifestation, *, body: str, merits_reason: str = "", actor: Actor, actor_label: str = ""
+) -> AnswerDraft:
+    """The team drafts the conclusive answer (and the merits it proposes); it waits for the Ouvidor."""
+    m = _locked(manifestation)
+    _transition(m, "answer")
+    if m.answer_drafts.filter(decided_at__isnull=True).exists():
+        raise _invalid("body", "Já há uma resposta aguardando a aprovação do Ouvidor.")
+    if merits_reason:
+        with rule_errors("merits_reason."):
+            workflow.merits_for(m.record_type_id, merits_reason)
+    elif m.record_type_id in workflow.TYPES_WITH_MERITS and not m.merits and m.instance.kind == "ombudsman":
+        raise _invalid("merits_reason", "Proponha a classificação (procedente ou improcedente) com o motivo.")
+    draft = AnswerDraft.objects.create(
+        manifestation=m,
+        body=_body(body),
+        merits_reason=merits_reason,
+        proposed_by=actor,  # type: ignore[misc]
+    )
+    _record(
+        m,
+        "answer_proposal",
+        actor=actor,
+        actor_label=actor_label,
+        body=draft.body,
+        draft=draft.pk,
+        merits_reason=merits_reason,
+    )
+    m.save()
+    return draft
+
+
+def _pending_draft(m: Manifestation, draft_id: int) -> AnswerDraft:
+    draft = m.answer_drafts.select_for_update().filter(pk=draft_id, decided_at__isnull=True).first()
+    if draft is None:
+        raise _invalid("draft", "Esta resposta não está mais aguardando aprovação.")
+    return draft
+
+
+@transaction.atomic
+def answer_approve(
+    manifestation: Manifestation, *, draft_id: int, actor: Actor, body: str = "", actor_label: str = ""
+) -> Manifestation:
+    """The Ouvidor approves (possibly editing) the draft: merits recorded, answer sent, case concluded."""
+    m = _locked(manifestation)
+    draft = _pending_draft(m, draft_id)
+    final_body = body.strip() or draft.body
+    if draft.merits_reason:
+        m = manifestation_set_merits(m, reason=draft.merits_reason, actor=actor, actor_label=actor_label)
+    m = manifestation_answer(m, body=final_body, actor=actor, actor_label=actor_label)
+    draft.decided_by, draft.decided_at, draft.approved = actor, timezone.now(), True  # type: ignore[assignment]
+    draft.save(update_fields=["decided_by", "decided_at", "approved"])
+    return m
+
+
+@transaction.atomic
+def answer_return(
+    manifestation: Manifestation, *, draft_id: int, note: str, actor: Actor, actor_label: str = ""
+) -> Manifestation:
+    """The Ouvidor sends the draft back to the team with what to change."""
+    m = _locked(manifestation)
+    draft = _pending_draft(m, draft_id)
+    draft.decided_by, draft.decided_at, draft.approved = actor, timezone.now(), False  # type: ignore[assignment]
+    draft.decision_note = _body(note, "note")
+    draft.save(update_fields=["decided_by", "decided_at", "approved", "decision_note"])
+    _record(m, "answer_rejection", actor=actor, actor_label=actor_label, body=draft.decision_note, draft=draft.pk)
+    m.save()
+    return m
+
+
+@transaction.atomic
+def eligibility_override(
+    manifestation: Manifestation, *, reason: str, assessment: Sequence[str], actor: Actor, actor_label: str = ""
+) -> Manifestation:
+    """Admit at the Ouvidoria a demand the eligibility rules would not yet admit, with the analyst's written reason
+    (seed 001 "Para ser elegível": "excepcionalmente, demandas que não passaram pela primeira instância")."""
+    m = _locked(manifestation)
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise _invalid("eligibility_override", "Escreva o motivo da admissão excepcional (ao menos 10 caracteres).")
+    _record(m, "eligibility_override", actor=actor, actor_label=actor_label, body=reason, assessment=list(assessment))
+    m.save()
+    return m

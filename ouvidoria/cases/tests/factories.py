@@ -71,3 +71,22 @@ def staff_user(role: str, *, entities: Any = (), groups: Any = (), areas: Any = 
     profile.economic_groups.set(groups)
     profile.areas.set(areas)
     return user
+
+
+def signed_in(user: Any) -> Any:
+    """A test client signed in as ``user``; roles that need the second factor get a verified TOTP device."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ouvidoria.accounts.access import access_for
+    from ouvidoria.rules.roles import TOTP_REQUIRED
+
+    client = Client()
+    client.force_login(user)
+    if user.is_superuser or access_for(user).role in TOTP_REQUIRED:
+        device = TOTPDevice.objects.create(user=user, name="teste", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client

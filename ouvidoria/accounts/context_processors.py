@@ -1,0 +1,13 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from ouvidoria.accounts.access import access_for
+
+
+def access(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    granted = access_for(user)
+    return {"access": granted, "can_register": granted.can("register")}

@@ -1,0 +1,211 @@
+import pytest
+from django.core import signing
+from django.urls import reverse
+
+from ouvidoria.accounts.models import PersonalDataView
+from ouvidoria.cases import services
+from ouvidoria.cases.models import Manifestation
+from ouvidoria.cases.tests.factories import AreaFactory, EntityFactory, register, signed_in, staff_user
+from ouvidoria.workspace.models import SavedFilter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entity():
+    return EntityFactory.create(regime="bcb", name="Banco Alfa", slug="banco-alfa")
+
+
+@pytest.fixture
+def analyst(entity):
+    return staff_user("analyst", entities=[entity], username="ana")
+
+
+def registration_payload(client, **overrides):
+    page = client.get(reverse("workspace:register"))
+    token = page.context["form"].initial["protocol_token"]
+    data = {
+        "protocol_token": token,
+        "entity": "banco-alfa",
+        "instance": "sac",
+        "medium": "phone",
+        "record_type": "reclamacao",
+        "subject": "",
+        "description": "Tarifa cobrada duas vezes na conta corrente.",
+        "document": "529.982.247-25",
+        "name": "Maria da Silva",
+        "social_name": "Maria Clara",
+        "email": "maria@example.com",
+        "phone": "11987654321",
+        "personal_matters": "on",
+        "identity_checks": ["cpf", "name", "mother_name"],
+    }
+    data.update(overrides)
+    return page, data
+
+
+def test_the_protocol_is_shown_as_the_registration_form_opens_and_is_the_one_saved(analyst):
+    client = signed_in(analyst)
+    page, data = registration_payload(client)
+    shown = page.context["protocol"]
+    assert shown in page.content.decode()
+    response = client.post(reverse("workspace:register"), data)
+    assert response.status_code == 302
+    m = Manifestation.objects.get()
+    assert m.formatted_protocol == shown
+    assert response["Location"] == reverse("workspace:case", args=[m.protocol])
+    assert m.events.filter(kind="internal_note", body__contains="Identidade confirmada com: CPF").exists()
+
+
+def test_identity_needs_three_data_with_the_cpf_before_personal_matters(analyst):
+    client = signed_in(analyst)
+    _, data = registration_payload(client, identity_checks=["name", "mother_name", "phone"])
+    response = client.post(reverse("workspace:register"), data)
+    assert response.status_code == 400
+    assert "CPF obrigatório" in response.content.decode()
+    assert not Manifestation.objects.exists()
+
+
+def test_a_tampered_protocol_token_gets_a_fresh_protocol_not_the_forged_one(analyst):
+    client = signed_in(analyst)
+    _, data = registration_payload(client, protocol_token=signing.dumps("202600000017", salt="other"))
+    client.post(reverse("workspace:register"), data)
+    assert Manifestation.objects.get().protocol != "202600000017"
+
+
+def test_bcb_ouvidoria_without_earlier_protocol_is_refused_unless_the_analyst_writes_why(analyst):
+    client = signed_in(analyst)
+    _, data = registration_payload(client, instance="ouvidoria")
+    refused = client.post(reverse("workspace:register"), data)
+    assert refused.status_code == 400
+    assert "última instância interna" in refused.content.decode()
+    assert not Manifestation.objects.exists()
+    data["eligibility_override"] = "Cliente idoso, atendido pessoalmente pela Ouvidoria na agência."
+    assert client.post(reverse("workspace:register"), data).status_code == 302
+    m = Manifestation.objects.get()
+    assert m.events.filter(kind="eligibility_override").exists()
+
+
+def test_ans_ouvidoria_never_blocks_for_a_missing_protocol():
+    health = EntityFactory.create(regime="ans", slug="saude-beta")
+    client = signed_in(staff_user("analyst", entities=[health]))
+    _, data = registration_payload(client, instance="ouvidoria", entity="saude-beta")
+    assert client.post(reverse("workspace:register"), data).status_code == 302
+
+
+def test_the_eligibility_panel_explains_in_plain_words(analyst, entity):
+    sac = register(entity, instance="sac")
+    client = signed_in(analyst)
+    url = reverse("workspace:eligibility")
+    panel = client.get(url, {"entity": entity.slug, "instance": "ouvidoria", "earlier_protocols": sac.protocol})
+    assert "menos de 3 dias úteis" in panel.content.decode()
+    assert client.get(url, {"entity": entity.slug, "instance": "sac"}).content.decode().strip().endswith("</div>")
+
+
+def test_queue_tabs_show_the_deadline_buckets(analyst, entity):
+    register(entity, instance="sac")
+    client = signed_in(analyst)
+    for tab in ("mine", "unassigned", "due_today", "at_risk", "overdue", "open", "all"):
+        response = client.get(reverse("workspace:queue"), {"tab": tab})
+        assert response.status_code == 200
+    page = client.get(reverse("workspace:queue"), {"tab": "unassigned"})
+    assert len(page.context["rows"]) == 1
+
+
+def test_queue_search_finds_by_protocol_and_words(analyst, entity):
+    m = register(entity, description="Seguro viagem negado sem justificativa")
+    register(entity, description="Outro assunto")
+    client = signed_in(analyst)
+    by_protocol = client.get(reverse("workspace:queue"), {"q": m.formatted_protocol, "tab": "all"})
+    assert [row[0] for row in by_protocol.context["rows"]] == [m]
+    by_words = client.get(reverse("workspace:queue"), {"q": "viagem negado", "tab": "all"})
+    assert [row[0] for row in by_words.context["rows"]] == [m]
+
+
+def test_saved_filters_and_bulk_assignment(entity):
+    ouvidor = staff_user("ombudsman", entities=[entity], username="chefe")
+    colleague = staff_user("analyst", entities=[entity], username="bia")
+    outsider = staff_user("analyst", entities=[EntityFactory.create()], username="fora")
+    cases = [register(entity), register(entity)]
+    client = signed_in(ouvidor)
+    client.post(reverse("workspace:filter_save"), {"name": "Reclamações", "query": "record_type=reclamacao"})
+    assert SavedFilter.objects.get(user=ouvidor).query == "record_type=reclamacao"
+    protocols = [m.protocol for m in cases]
+    client.post(reverse("workspace:bulk_assign"), {"assignee": "fora", "protocols": protocols})
+    assert not Manifestation.objects.filter(assignee=outsider).exists()
+    client.post(reverse("workspace:bulk_assign"), {"assignee": "bia", "protocols": protocols})
+    assert Manifestation.objects.filter(assignee=colleague).count() == 2
+
+
+def test_case_page_masks_personal_data_until_asked_and_records_the_view(analyst, entity):
+    m = register(entity)
+    client = signed_in(analyst)
+    page = client.get(reverse("workspace:case", args=[m.protocol])).content.decode()
+    assert "529.982.247-25" not in page
+    assert "maria@example.com" not in page
+    full = client.post(reverse("workspace:case_personal_data", args=[m.protocol])).content.decode()
+    assert "52998224725" in full or "529.982.247-25" in full
+    assert PersonalDataView.objects.filter(user=analyst, manifestation=m).count() == 1
+
+
+def test_managers_never_see_personal_data(entity):
+    m = register(entity)
+    client = signed_in(staff_user("manager", entities=[entity]))
+    assert client.get(reverse("workspace:case", args=[m.protocol])).status_code == 200
+    assert client.post(reverse("workspace:case_personal_data", args=[m.protocol])).status_code == 404
+
+
+def test_the_ouvidoria_answer_waits_for_the_ouvidor_who_approves_it(analyst, entity):
+    m = register(entity, instance="ouvidoria")
+    client = signed_in(analyst)
+    url = lambda action: reverse("workspace:case_action", args=[m.protocol, action])  # noqa: E731
+    assert client.post(url("triagem")).status_code == 302
+    direct = client.post(url("responder"), {"body": "Resposta"})
+    assert direct.status_code == 403
+    missing_merits = client.post(url("propor-resposta"), {"body": "Estornamos a tarifa."})
+    assert missing_merits.status_code == 400
+    assert "procedente ou improcedente" in missing_merits.content.decode()
+    client.post(url("propor-resposta"), {"body": "Estornamos a tarifa.", "merits_reason": "contract_breach"})
+    m.refresh_from_db()
+    assert m.status == "in_analysis"
+    ouvidor = signed_in(staff_user("ombudsman", entities=[entity]))
+    draft = m.answer_drafts.get()
+    assert ouvidor.post(url("aprovar-resposta"), {"draft": draft.pk, "body": ""}).status_code == 302
+    m.refresh_from_db()
+    assert m.status == "answered"
+    assert m.merits == "upheld"
+    assert m.events.filter(kind="answer", actor__staff_profile__role="ombudsman").exists()
+
+
+def test_forward_and_the_area_answers_from_its_own_view(analyst, entity):
+    legal = AreaFactory.create(entity=entity, name="Jurídico")
+    m = register(entity, instance="sac")
+    client = signed_in(analyst)
+    response = client.post(
+        reverse("workspace:case_action", args=[m.protocol, "encaminhar"]), {"area": legal.pk, "question": "Procede?"}
+    )
+    assert response.status_code == 302
+    area_client = signed_in(staff_user("area", entities=[entity], areas=[legal]))
+    page = area_client.get(reverse("workspace:case", args=[m.protocol]))
+    assert "Procede?" in page.content.decode()
+    forward = m.forwards.get()
+    area_client.post(
+        reverse("workspace:case_action", args=[m.protocol, "resposta-area"]), {"forward": forward.pk, "reply": "Sim."}
+    )
+    assert m.events.filter(kind="area_reply").exists()
+
+
+def test_bad_input_on_an_action_comes_back_in_portuguese_naming_the_field(analyst, entity):
+    m = register(entity, instance="sac")
+    client = signed_in(analyst)
+    response = client.post(reverse("workspace:case_action", args=[m.protocol, "encaminhar"]), {"area": "abc"})
+    assert response.status_code == 400
+    assert "Área" in response.content.decode() or "area" in response.content.decode()
+    response = client.post(reverse("workspace:case_action", args=[m.protocol, "prorrogar"]), {"days": "x"})
+    assert response.status_code == 400
+
+
+def test_services_reject_bad_merits_reason(entity):
+    m = register(entity, instance="ouvidoria")
+    with pytest.raises(Exception, match="Motivo"):
+        services.answer_propose(m, body="x", merits_reason="nonsense", actor=None)

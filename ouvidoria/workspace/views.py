@@ -1,0 +1,666 @@
+"""The staff workspace: queue, registration of a contact, the case page and its actions.
+
+Views translate HTTP into selector and service calls. Every case is fetched through ``manifestations_for``: a case
+outside the user's grants answers "not found", whatever the URL.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ouvidoria.accounts.access import Access, access_for, denial_message, manifestations_for, staff_for_entity
+from ouvidoria.accounts.decorators import workspace_view
+from ouvidoria.accounts.models import PersonalDataView
+from ouvidoria.cases import services
+from ouvidoria.cases.models import Attachment, Manifestation
+from ouvidoria.cases.protocols import protocol_issue
+from ouvidoria.cases.selectors import accessible_entities, deadline_view, extension_month_counts
+from ouvidoria.entities.models import Area, Entity
+from ouvidoria.entities.services import entity_calendar
+from ouvidoria.rules.eligibility import EarlierCase, check_eligibility
+from ouvidoria.rules.protocol import format_protocol, normalize_protocol
+from ouvidoria.rules.roles import PERMISSIONS
+from ouvidoria.rules.workflow import OPEN_STATUSES, TRANSITIONS
+from ouvidoria.workspace import selectors
+from ouvidoria.workspace.forms import IDENTITY_CHECKS, MERITS_CHOICES, QueueFilterForm, RegistrationForm
+from ouvidoria.workspace.models import SavedFilter
+
+# Roles that take cases: offered as assignees.
+CASE_WORKERS = frozenset({"attendant", "analyst", "ombudsman"})
+PROTOCOL_SALT = "workspace.registration.protocol"
+
+
+def _me(request: HttpRequest) -> Any:
+    """The signed-in user (workspace views are never reached anonymously)."""
+    return request.user
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _case(request: HttpRequest, protocol: str) -> Manifestation:
+    m = (
+        manifestations_for(request.user)
+        .select_related("entity", "instance", "medium", "record_type", "subject", "policy", "requester", "assignee")
+        .filter(protocol=normalize_protocol(protocol))
+        .first()
+    )
+    if m is None:
+        raise Http404
+    return cast(Manifestation, m)
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+# --- Queue --------------------------------------------------------------------------------------------------
+
+
+@workspace_view
+def queue(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    entities = list(accessible_entities(request.user).filter(is_external=False).only("slug", "name"))
+    areas = list(Area.objects.filter(entity__in=[e.pk for e in entities]).values_list("pk", "name").order_by("name"))
+    form = QueueFilterForm(request.GET or None, entities=entities, areas=areas)
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    tab = request.GET.get("tab", "open")
+    if tab not in selectors.TABS:
+        tab = "open"
+    filters = selectors.QueueFilters(tab=tab, **{k: v for k, v in cleaned.items() if v not in (None, "")})
+    today = _today()
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    start = (page - 1) * selectors.PAGE_SIZE
+    rows = list(selectors.queue(request.user, filters, today)[start : start + selectors.PAGE_SIZE + 1])
+    has_next = len(rows) > selectors.PAGE_SIZE
+    rows = rows[: selectors.PAGE_SIZE]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "nav": "queue",
+        "form": form,
+        "tab": tab,
+        "tabs": selectors.TABS,
+        "counts": selectors.tab_counts(request.user, today),
+        "rows": [(m, deadline_view(m, today)) for m in rows],
+        "page": page,
+        "has_next": has_next,
+        "query": query.urlencode(),
+        "tab_query": _without(query, "tab"),
+        "saved_filters": SavedFilter.objects.filter(user=_me(request)),
+        "can_bulk_assign": access.can("bulk_assign"),
+        "assignees": _assignees(access) if access.can("bulk_assign") else [],
+    }
+    template = "workspace/partials/queue_results.html" if _htmx(request) else "workspace/queue.html"
+    return render(request, template, context)
+
+
+def _without(query: QueryDict, key: str) -> str:
+    copy = query.copy()
+    copy.pop(key, None)
+    return copy.urlencode()
+
+
+def _assignees(access: Access) -> list[Any]:
+    users = get_user_model().objects.filter(is_active=True, staff_profile__role__in=CASE_WORKERS)
+    if access.entity_ids is not None:
+        users = users.filter(staff_profile__entities__in=access.entity_ids)
+    return list(users.distinct().order_by("username"))
+
+
+def _may_work_on(user: Any, m: Manifestation) -> bool:
+    granted = access_for(user)
+    return granted.role in CASE_WORKERS | {"integration"} and (
+        granted.entity_ids is None or m.entity_id in granted.entity_ids
+    )
+
+
+@workspace_view
+@require_POST
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    if not access.can("bulk_assign"):
+        raise Http404
+    assignee = get_user_model().objects.filter(username=request.POST.get("assignee", ""), is_active=True).first()
+    protocols = request.POST.getlist("protocols")
+    back = redirect(f"{_url('workspace:queue')}?{request.POST.get('query', '')}")
+    if assignee is None:
+        messages.error(request, "Responsável: escolha um usuário da equipe.")
+        return back
+    if not protocols:
+        messages.error(request, "Selecione ao menos uma manifestação na lista.")
+        return back
+    cases = list(manifestations_for(request.user).filter(protocol__in=protocols[:500]))
+    refused = [m.formatted_protocol for m in cases if not _may_work_on(assignee, m)]
+    if refused:
+        messages.error(
+            request,
+            f"Responsável: {assignee.get_username()} não tem acesso à entidade de {', '.join(refused[:5])}.",
+        )
+        return back
+    with transaction.atomic():
+        for m in cases:
+            services.manifestation_assign(m, assignee=assignee, actor=_me(request))
+    messages.success(request, f"{len(cases)} manifestação(ões) atribuída(s) a {assignee.get_username()}.")
+    return back
+
+
+@workspace_view
+@require_POST
+def filter_save(request: HttpRequest) -> HttpResponse:
+    name = request.POST.get("name", "").strip()[:80]
+    query = request.POST.get("query", "")[:1000]
+    if not name:
+        messages.error(request, "Nome do filtro: informe um nome para salvar os filtros atuais.")
+    else:
+        SavedFilter.objects.update_or_create(user=_me(request), name=name, defaults={"query": query})
+        messages.success(request, f"Filtro “{name}” salvo.")
+    return redirect(f"{_url('workspace:queue')}?{query}")
+
+
+@workspace_view
+@require_POST
+def filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    SavedFilter.objects.filter(user=_me(request), pk=pk).delete()
+    return redirect("workspace:queue")
+
+
+def _url(name: str, *args: Any) -> str:
+    from django.urls import reverse
+
+    return reverse(name, args=args)
+
+
+# --- Registration of a contact --------------------------------------------------------------------------------
+
+
+def _earlier_cases(entity: Entity, protocols: list[str]) -> tuple[list[EarlierCase], list[str]]:
+    found = {
+        m.protocol: m
+        for m in Manifestation.objects.filter(
+            entity=entity, protocol__in=[normalize_protocol(p) for p in protocols]
+        ).select_related("instance", "subject")
+    }
+    missing = [p for p in protocols if normalize_protocol(p) not in found]
+    earlier = [
+        EarlierCase(
+            protocol=format_protocol(m.protocol),
+            instance_kind=m.instance.kind,
+            received_on=m.received_on,
+            subject=m.subject.code if m.subject else "",
+            open=m.status in OPEN_STATUSES,
+            concluded_on=timezone.localtime(m.concluded_at).date() if m.concluded_at else None,
+            resolved=m.resolved,
+        )
+        for m in found.values()
+    ]
+    return earlier, missing
+
+
+@dataclass(frozen=True)
+class EligibilityView:
+    eligible: bool
+    blocking: bool
+    reasons: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+def _eligibility(entity: Entity, instance: str, subject: str, protocols: list[str]) -> EligibilityView | None:
+    if instance != "ouvidoria":
+        return None
+    earlier, missing = _earlier_cases(entity, protocols)
+    result = check_eligibility(
+        regime=entity.regime,
+        opin_participant=entity.opin_participant,
+        subject=subject,
+        earlier=earlier,
+        today=_today(),
+        calendar=entity_calendar(entity),
+    )
+    return EligibilityView(result.eligible, result.blocking, result.reasons, tuple(missing))
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    if not access.can("register"):
+        raise Http404
+    entities = list(accessible_entities(request.user).filter(active=True, is_external=False))
+    if request.method == "GET":
+        # Seed 004: "Fornecer de imediato o número do protocolo" — issued as the form opens, before anything else.
+        protocol = protocol_issue()
+        form = RegistrationForm(
+            entities=entities, initial={"protocol_token": signing.dumps(protocol, salt=PROTOCOL_SALT)}
+        )
+        return _register_page(request, form, protocol)
+    posted = request.POST.copy()
+    try:
+        protocol = signing.loads(posted.get("protocol_token", ""), salt=PROTOCOL_SALT, max_age=86400)
+    except signing.BadSignature:
+        # A tampered or day-old token: a fresh protocol, shown again before saving.
+        protocol = protocol_issue()
+        posted["protocol_token"] = signing.dumps(protocol, salt=PROTOCOL_SALT)
+    form = RegistrationForm(posted, entities=entities)
+    if not form.is_valid():
+        return _register_page(request, form, protocol, status=400)
+    data = form.cleaned_data
+    entity = next(e for e in entities if e.slug == data["entity"])
+    eligibility = _eligibility(entity, data["instance"], data["subject"], form.earlier_list)
+    override = data["eligibility_override"].strip()
+    if eligibility is not None and eligibility.missing:
+        form.add_error(
+            "earlier_protocols", f"Protocolo não encontrado nesta entidade: {', '.join(eligibility.missing)}."
+        )
+    elif eligibility is not None and eligibility.blocking and not eligibility.eligible and len(override) < 10:
+        form.add_error(
+            "eligibility_override",
+            "Esta demanda ainda não pode ir à Ouvidoria. Para admiti-la excepcionalmente, escreva o motivo "
+            "(ao menos 10 caracteres).",
+        )
+    if form.errors:
+        return _register_page(request, form, protocol, eligibility, status=400)
+    requester = None
+    if not data["anonymous"]:
+        requester = services.RequesterData(
+            **{k: data[k] for k in ("document", "name", "social_name", "email", "phone", "gender", "state", "city")}
+        )
+    try:
+        with transaction.atomic():
+            m = services.manifestation_register(
+                entity=entity,
+                instance=data["instance"],
+                medium=data["medium"],
+                record_type=data["record_type"],
+                subject=data["subject"] or None,
+                description=data["description"],
+                requester=requester,
+                anonymous=data["anonymous"],
+                name_confidential=data["name_confidential"],
+                earlier_protocols=form.earlier_list,
+                actor=_me(request),
+                protocol=protocol,
+            )
+            checks = dict(IDENTITY_CHECKS)
+            if data["identity_checks"]:
+                confirmed = ", ".join(str(checks[c]) for c in data["identity_checks"])
+                services.manifestation_note(m, body=f"Identidade confirmada com: {confirmed}.", actor=_me(request))
+            if eligibility is not None and not eligibility.eligible and override:
+                services.eligibility_override(m, reason=override, assessment=eligibility.reasons, actor=_me(request))
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            target = field.removeprefix("requester.")
+            form.add_error(target if target in form.fields else None, errors)
+        return _register_page(request, form, protocol, eligibility, status=400)
+    messages.success(request, f"Manifestação registrada com o protocolo {m.formatted_protocol}.")
+    return redirect("workspace:case", protocol=m.protocol)
+
+
+def _register_page(
+    request: HttpRequest,
+    form: RegistrationForm,
+    protocol: str,
+    eligibility: EligibilityView | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "workspace/register.html",
+        {"nav": "register", "form": form, "protocol": format_protocol(protocol), "eligibility": eligibility},
+        status=status,
+    )
+
+
+@workspace_view
+def eligibility_check(request: HttpRequest) -> HttpResponse:
+    """The eligibility panel of the registration screen, refreshed (htmx) as the analyst types."""
+    entity = accessible_entities(request.user).filter(slug=request.GET.get("entity", "")).first()
+    eligibility = None
+    if entity is not None:
+        protocols = [p for p in request.GET.get("earlier_protocols", "").replace(",", " ").split() if p][:20]
+        eligibility = _eligibility(entity, request.GET.get("instance", ""), request.GET.get("subject", ""), protocols)
+    return render(request, "workspace/partials/eligibility.html", {"eligibility": eligibility})
+
+
+# --- The case page --------------------------------------------------------------------------------------------
+
+PERSONAL = "personal"
+
+
+def _case_context(request: HttpRequest, m: Manifestation, **extra: Any) -> dict[str, Any]:
+    access = access_for(request.user)
+    kind = m.instance.kind
+    today = _today()
+    events = list(m.events.select_related("actor").order_by("created_at", "id"))
+    forwards = list(m.forwards.select_related("area"))
+    if access.area_ids is not None:
+        # Internal areas see the demand and their own forwards, not the whole conversation.
+        forwards = [f for f in forwards if f.area_id in access.area_ids]
+        events = [e for e in events if e.kind in {"registration"}]
+    pending_draft = next((d for d in m.answer_drafts.all() if d.decided_at is None), None)
+    month_extensions, month_total = extension_month_counts(m)
+    allowed = {
+        action
+        for action in PERMISSIONS.get(access.role, frozenset()) | {"extension", "answer"}
+        if access.can(action, kind)
+    }
+    # What the status allows, on top of what the role allows: no button for an action the case refuses anyway.
+    legal = {a for a, t in TRANSITIONS.items() if m.status in t.allowed_from}
+    actions = {a for a in allowed if a not in TRANSITIONS or a in legal}
+    if "answer_propose" in allowed and "answer" in legal and not access.can("answer", kind):
+        actions.add("answer_propose")
+    return {
+        "nav": "queue",
+        "m": m,
+        "access": access,
+        "deadline": deadline_view(m, today),
+        "events": events,
+        "forwards": forwards,
+        "attachments": list(m.attachments.all()),
+        "earlier": list(m.earlier.all()),
+        "later": list(m.later.all()),
+        "pending_draft": pending_draft,
+        "actions": actions,
+        "can_approve": access.can("answer_approve", kind) and pending_draft is not None,
+        "quota": selectors.extension_quota(m, month_extensions, month_total),
+        "merits_choices": MERITS_CHOICES,
+        "areas": list(Area.objects.filter(entity_id=m.entity_id)),
+        "assignees": list(staff_for_entity(m.entity, CASE_WORKERS)),
+        "requester": m.requester,
+        "masked": _masked(m),
+        "show_personal": False,
+        "can_see_personal": access.sees_personal_data and m.requester is not None,
+        "business_days_left": selectors.business_days_left(m, today) if m.is_open else None,
+        "external": kind == "external",
+        **extra,
+    }
+
+
+def _mask(value: str, keep_start: int = 3, keep_end: int = 2) -> str:
+    if not value:
+        return ""
+    if len(value) <= keep_start + keep_end:
+        return "•" * len(value)
+    tail = value[len(value) - keep_end :]
+    return value[:keep_start] + "•" * (len(value) - keep_start - keep_end) + tail
+
+
+def _masked(m: Manifestation) -> dict[str, str]:
+    r = m.requester
+    if m.anonymous or r is None:
+        return {"name": "Anônimo" if m.anonymous else "Não identificado"}
+    name = "Nome sob sigilo" if m.name_confidential else r.display_name
+    email = str(r.email)
+    local, _, domain = email.partition("@")
+    return {
+        "name": name,
+        "document": _mask(str(r.document), 3, 2),
+        "email": f"{_mask(local, 1, 0)}@{domain}" if email else "",
+        "phone": _mask(str(r.phone), 2, 2),
+    }
+
+
+@workspace_view
+def case(request: HttpRequest, protocol: str) -> HttpResponse:
+    m = _case(request, protocol)
+    return render(request, "workspace/case.html", _case_context(request, m))
+
+
+@workspace_view
+@require_POST
+def case_personal_data(request: HttpRequest, protocol: str) -> HttpResponse:
+    """Full personal data, to roles that need it; each view recorded (LGPD art. 37)."""
+    m = _case(request, protocol)
+    if not access_for(request.user).sees_personal_data or m.requester is None:
+        raise Http404
+    PersonalDataView.objects.create(user=_me(request), manifestation=m, ip_address=request.META.get("REMOTE_ADDR"))
+    context = _case_context(request, m, show_personal=True)
+    if _htmx(request):
+        return render(request, "workspace/partials/requester.html", context)
+    return render(request, "workspace/case.html", context)
+
+
+@workspace_view
+def case_attachment(request: HttpRequest, protocol: str, pk: int) -> FileResponse:
+    m = _case(request, protocol)
+    found = Attachment.objects.filter(manifestation=m, pk=pk).first()
+    if found is None:
+        raise Http404
+    response = FileResponse(
+        found.file.open("rb"), as_attachment=True, filename=found.original_name, content_type=found.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- Actions: each one a service call; errors come back on the page, next to the action, in Portuguese ---------
+
+
+def _text(post: QueryDict, key: str) -> str:
+    return post.get(key, "").strip()
+
+
+def _do_assign(request: HttpRequest, m: Manifestation) -> str:
+    username = _text(request.POST, "assignee")
+    assignee = None
+    if username:
+        assignee = get_user_model().objects.filter(username=username, is_active=True).first()
+        if assignee is None or not _may_work_on(assignee, m):
+            raise ValidationError({"assignee": ["Responsável: escolha alguém da equipe com acesso a esta entidade."]})
+    services.manifestation_assign(m, assignee=assignee, actor=_me(request))
+    return f"Responsável: {username}." if username else "Manifestação sem responsável."
+
+
+def _do_triage(request: HttpRequest, m: Manifestation) -> str:
+    services.manifestation_triage(m, note=_text(request.POST, "note"), actor=_me(request))
+    return "Triagem registrada; a manifestação está em análise."
+
+
+def _do_message_in(request: HttpRequest, m: Manifestation) -> str:
+    services.manifestation_message_in(
+        m, body=_text(request.POST, "body"), medium=_text(request.POST, "medium"), actor=_me(request)
+    )
+    return "Contato do manifestante registrado."
+
+
+def _do_message_out(request: HttpRequest, m: Manifestation) -> str:
+    services.manifestation_message_out(m, body=_text(request.POST, "body"), actor=_me(request))
+    return "Mensagem enviada ao manifestante."
+
+
+def _do_note(request: HttpRequest, m: Manifestation) -> str:
+    services.manifestation_note(m, body=_text(request.POST, "body"), actor=_me(request))
+    return "Nota interna registrada."
+
+
+def _do_forward(request: HttpRequest, m: Manifestation) -> str:
+    area = Area.objects.filter(entity_id=m.entity_id, pk=_int(request.POST, "area") or 0).first()
+    if area is None:
+        raise ValidationError({"area": ["Área: escolha uma área desta entidade."]})
+    due = _date(request.POST, "due_on")
+    services.manifestation_forward(
+        m, area=area, question=_text(request.POST, "question"), due_on=due, actor=_me(request)
+    )
+    return f"Encaminhada à área {area.name}."
+
+
+def _do_area_reply(request: HttpRequest, m: Manifestation) -> str:
+    forward_id = _int(request.POST, "forward")
+    areas = access_for(request.user).area_ids
+    if areas is not None and not m.forwards.filter(pk=forward_id or 0, area_id__in=areas).exists():
+        raise ValidationError({"forward": ["Este encaminhamento não é de uma área sua."]})
+    services.manifestation_area_reply(
+        m, forward_id=forward_id or 0, reply=_text(request.POST, "reply"), actor=_me(request)
+    )
+    return "Resposta da área registrada."
+
+
+def _do_complement(request: HttpRequest, m: Manifestation) -> str:
+    services.manifestation_request_complement(m, body=_text(request.POST, "body"), actor=_me(request))
+    return "Pedido de complemento enviado ao manifestante."
+
+
+def _do_extension(request: HttpRequest, m: Manifestation) -> str:
+    m = services.deadline_extend(
+        m,
+        justification=_text(request.POST, "justification"),
+        days=_int(request.POST, "days"),
+        agreed_with_requester=request.POST.get("agreed") == "on",
+        actor=_me(request),
+    )
+    return f"Prazo prorrogado até {m.due_on:%d/%m/%Y}."
+
+
+def _do_merits(request: HttpRequest, m: Manifestation) -> str:
+    services.manifestation_set_merits(
+        m, reason=_text(request.POST, "reason"), note=_text(request.POST, "note"), actor=_me(request)
+    )
+    return "Classificação de mérito registrada."
+
+
+def _do_answer(request: HttpRequest, m: Manifestation) -> str:
+    services.manifestation_answer(m, body=_text(request.POST, "body"), actor=_me(request))
+    return "Resposta conclusiva enviada."
+
+
+def _do_answer_propose(request: HttpRequest, m: Manifestation) -> str:
+    services.answer_propose(
+        m, body=_text(request.POST, "body"), merits_reason=_text(request.POST, "merits_reason"), actor=_me(request)
+    )
+    return "Resposta enviada para a aprovação do Ouvidor."
+
+
+def _do_answer_approve(request: HttpRequest, m: Manifestation) -> str:
+    services.answer_approve(
+        m, draft_id=_int(request.POST, "draft") or 0, body=_text(request.POST, "body"), actor=_me(request)
+    )
+    return "Resposta aprovada e enviada ao manifestante."
+
+
+def _do_answer_return(request: HttpRequest, m: Manifestation) -> str:
+    services.answer_return(
+        m, draft_id=_int(request.POST, "draft") or 0, note=_text(request.POST, "note"), actor=_me(request)
+    )
+    return "Resposta devolvida à equipe."
+
+
+def _do_close(request: HttpRequest, m: Manifestation) -> str:
+    services.manifestation_close(m, note=_text(request.POST, "note"), actor=_me(request))
+    return "Manifestação encerrada."
+
+
+def _do_reopen(request: HttpRequest, m: Manifestation) -> str:
+    services.manifestation_reopen(m, reason=_text(request.POST, "reason"), actor=_me(request))
+    return "Manifestação reaberta."
+
+
+def _do_link(request: HttpRequest, m: Manifestation) -> str:
+    services.manifestation_link(m, other_protocol=_text(request.POST, "protocol"), actor=_me(request))
+    return "Protocolos vinculados."
+
+
+def _do_attach(request: HttpRequest, m: Manifestation) -> str:
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationError({"file": ["Arquivo: escolha um arquivo para anexar."]})
+    services.manifestation_attach(m, upload=upload, actor=_me(request))
+    return "Anexo incluído."
+
+
+def _do_evaluation(request: HttpRequest, m: Manifestation) -> str:
+    resolved = {"yes": True, "no": False}.get(request.POST.get("resolved", ""))
+    services.manifestation_evaluate(
+        m,
+        resolved=resolved,
+        rating=_int(request.POST, "rating"),
+        comment=_text(request.POST, "comment"),
+        actor=_me(request),
+        actor_label="manifestante (registrada pela equipe)",
+    )
+    return "Avaliação do manifestante registrada."
+
+
+def _int(post: QueryDict, key: str) -> int | None:
+    raw = post.get(key, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ValidationError({key: [f"{key}: informe um número inteiro."]})
+    return int(raw)
+
+
+def _date(post: QueryDict, key: str) -> date | None:
+    raw = post.get(key, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValidationError({key: ["Data inválida: use o seletor de data (dd/mm/aaaa)."]}) from exc
+
+
+# action slug → (permission, handler)
+ACTIONS: dict[str, tuple[str, Callable[[HttpRequest, Manifestation], str]]] = {
+    "atribuir": ("assignment", _do_assign),
+    "triagem": ("triage", _do_triage),
+    "contato-recebido": ("message_in", _do_message_in),
+    "mensagem": ("message_out", _do_message_out),
+    "nota": ("internal_note", _do_note),
+    "encaminhar": ("forward", _do_forward),
+    "resposta-area": ("area_reply", _do_area_reply),
+    "complemento": ("complement_request", _do_complement),
+    "prorrogar": ("extension", _do_extension),
+    "merito": ("merits", _do_merits),
+    "responder": ("answer", _do_answer),
+    "propor-resposta": ("answer_propose", _do_answer_propose),
+    "aprovar-resposta": ("answer_approve", _do_answer_approve),
+    "devolver-resposta": ("answer_approve", _do_answer_return),
+    "encerrar": ("closure", _do_close),
+    "reabrir": ("reopening", _do_reopen),
+    "vincular": ("link", _do_link),
+    "anexar": ("attachment", _do_attach),
+    "avaliacao": ("evaluation", _do_evaluation),
+}
+
+
+@workspace_view
+@require_POST
+def case_action(request: HttpRequest, protocol: str, action: str) -> HttpResponse:
+    m = _case(request, protocol)
+    if action not in ACTIONS:
+        raise Http404
+    permission, handler = ACTIONS[action]
+    access = access_for(request.user)
+    if not access.can(permission, m.instance.kind):
+        messages.error(request, denial_message(permission, m.instance.kind))
+        return render(request, "workspace/case.html", _case_context(request, m), status=403)
+    try:
+        with transaction.atomic():
+            done = handler(request, m)
+    except ValidationError as exc:
+        errors = (
+            [f"{msg}" for msgs in exc.message_dict.values() for msg in msgs]
+            if hasattr(exc, "error_dict")
+            else exc.messages
+        )
+        m = _case(request, protocol)
+        context = _case_context(request, m, action_errors={action: errors}, posted=request.POST, open_action=action)
+        return render(request, "workspace/case.html", context, status=400)
+    messages.success(request, done)
+    return redirect("workspace:case", protocol=m.protocol)
