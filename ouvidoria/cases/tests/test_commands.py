@@ -77,3 +77,21 @@ def test_recompute_deadlines_command_reports_what_moved():
     assert case.due_on == date(2026, 12, 8)
     with pytest.raises(CommandError):
         call_command("recompute_deadlines", "--entity", "nenhuma", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_demo_login_creates_one_user_per_role_granted_the_demo_entities():
+    from ouvidoria.accounts.access import access_for
+    from ouvidoria.accounts.models import StaffProfile
+    from ouvidoria.imports.demo import demo_entities_ensure
+
+    entities, _ = demo_entities_ensure()
+    call_command("demo_login", stdout=StringIO())
+    call_command("demo_login", stdout=StringIO())  # twice is fine
+    roles = dict(StaffProfile.objects.values_list("user__username", "role"))
+    assert roles == {"demo": "analyst", "ouvidor": "ombudsman", "atendente": "attendant", "financeiro": "area",
+                     "gestor": "manager"}  # fmt: skip
+    demo = StaffProfile.objects.get(user__username="demo").user
+    assert access_for(demo).entity_ids == {e.pk for e in entities}
+    assert demo.check_password("ouvidoria-demo-2026")
+    assert not demo.is_superuser

@@ -3,16 +3,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ouvidoria.cases.tests.factories import EntityFactory, UserFactory, register
+from ouvidoria.cases.tests.factories import EntityFactory, UserFactory, register, signed_in
 from ouvidoria.entities.models import Closure
 
 pytestmark = pytest.mark.django_db
 
 
-def test_closure_added_in_the_admin_recomputes_open_deadlines(client):
+def test_closure_added_in_the_admin_recomputes_open_deadlines():
     entity = EntityFactory()
     case = register(entity, received_at=datetime(2026, 11, 23, 9, tzinfo=ZoneInfo("America/Sao_Paulo")))
-    client.force_login(UserFactory(username="adm", is_superuser=True))
+    client = signed_in(UserFactory(username="adm", is_superuser=True))
     response = client.post(
         "/admin/entities/closure/add/",
         {"entity": entity.pk, "date": "01/12/2026", "reason": "Aniversário da cidade"},
