@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint format typecheck pytest test-pg bench clean
+.PHONY: setup run test lint format typecheck pytest test-pg bench clean browser screenshots
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -29,7 +29,14 @@ run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: every check — ruff, mypy and the whole suite (on SQLite unless DATABASE_URL says otherwise)
-test: setup lint typecheck pytest
+test: setup browser lint typecheck pytest
+
+## browser: Debian's chromium for the browser tests (Playwright drives it; no browser is ever downloaded)
+browser:
+	@test -x /usr/bin/chromium || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y -q chromium >/dev/null 2>&1 || \
+			{ apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; \
+		else sudo apt-get install -y -q chromium; fi; }
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
@@ -46,8 +53,12 @@ pytest: $(VENV)/.synced
 	$(PY) -m pytest
 
 ## test-pg: the suite on a throw-away PostgreSQL server on loopback (as CI runs it)
-test-pg: $(VENV)/.synced
+test-pg: $(VENV)/.synced browser
 	scripts/with-postgres.sh $(PY) -m pytest
+
+## screenshots: refresh docs/screenshots/ from the browser journeys
+screenshots: setup browser
+	OUVIDORIA_SCREENSHOTS=1 $(PY) -m pytest tests/browser -q
 
 ## bench: the benchmarks of docs/benchmarks.md
 bench: setup

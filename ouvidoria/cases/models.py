@@ -12,7 +12,7 @@ from ouvidoria.entities.models import Area, Entity
 from ouvidoria.privacy.fields import EncryptedTextField
 from ouvidoria.rules.catalogue import GENDERS
 from ouvidoria.rules.protocol import format_protocol
-from ouvidoria.rules.workflow import MERITS_LABELS, OPEN_STATUSES, STATUS_LABELS
+from ouvidoria.rules.workflow import MERITS_LABELS, MERITS_REASONS, OPEN_STATUSES, STATUS_LABELS
 
 
 class Requester(models.Model):
@@ -310,3 +310,8 @@ class AnswerDraft(models.Model):
 
     def __str__(self) -> str:
         return f"Resposta proposta #{self.pk}"
+
+    @property
+    def merits_label(self) -> str:
+        outcome, label = MERITS_REASONS.get(self.merits_reason, ("", self.merits_reason))
+        return f"{MERITS_LABELS.get(outcome, '')} — {label}" if outcome else label

@@ -1,0 +1,116 @@
+"""The main journey of the workspace, in a real browser: a phone contact to the Ouvidoria, answered and closed."""
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ouvidoria.cases.models import Manifestation
+from ouvidoria.cases.tests.factories import AreaFactory, EntityFactory, staff_user
+from tests.browser.conftest import axe_violations, screenshot
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+PASSWORD = "senha-de-teste-2026"
+
+
+def person(role, username, entity, **kw):
+    user = staff_user(role, entities=[entity], username=username, first_name=username.title(), **kw)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def sign_in(page, username, device=None):
+    page.goto("/entrar/")
+    page.get_by_label("Usuário").fill(username)
+    page.get_by_label("Senha").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    if device is not None:
+        code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+        page.get_by_label("Código de 6 dígitos").fill(f"{code:06d}")
+        page.get_by_role("button", name="Confirmar").click()
+    page.wait_for_url("**/painel/**")
+
+
+def test_phone_contact_forwarded_answered_by_the_area_approved_by_the_ouvidor_and_closed(new_page):
+    entity = EntityFactory.create(
+        name="Seguradora Horizonte", slug="horizonte", regime="susep", state="SP", city="São Paulo"
+    )
+    legal = AreaFactory.create(entity=entity, name="Jurídico", email="juridico@horizonte.example")
+    person("analyst", "analista", entity)
+    person("area", "juridico", entity, areas=[legal])
+    ouvidor = person("ombudsman", "ouvidora", entity)
+    device = TOTPDevice.objects.create(user=ouvidor, name="app", confirmed=True)
+
+    # The analyst takes a phone call: the protocol is on screen before anything is typed.
+    analyst = new_page()
+    sign_in(analyst, "analista")
+    screenshot(analyst, "fila")
+    assert axe_violations(analyst) == []
+    analyst.get_by_role("link", name="Registrar contato").click()
+    protocol = analyst.locator("#protocolo").inner_text().strip()
+    assert protocol
+    analyst.get_by_label("Instância").select_option("ouvidoria")
+    analyst.get_by_label("Tipo").select_option("reclamacao")
+    analyst.get_by_label("Descrição").fill("Sinistro do carro negado sem explicação; pede revisão.")
+    analyst.get_by_label("CPF ou CNPJ").fill("529.982.247-25")
+    analyst.get_by_role("textbox", name="Nome completo").fill("Maria da Silva")
+    analyst.get_by_label("E-mail", exact=True).fill("maria@example.com")
+    for item in ("CPF", "Nome da mãe", "Data de nascimento"):
+        analyst.get_by_role("checkbox", name=item, exact=True).check()
+    screenshot(analyst, "registro")
+    assert axe_violations(analyst) == []
+    analyst.get_by_role("button", name="Registrar manifestação").click()
+    analyst.wait_for_url("**/painel/m/**")
+    assert protocol in analyst.locator("h1").inner_text()
+    m = Manifestation.objects.get()
+    assert m.formatted_protocol == protocol
+
+    # Forward to the legal area.
+    analyst.get_by_text("Encaminhar a uma área interna").click()
+    analyst.get_by_label("Área", exact=True).select_option(label="Jurídico")
+    analyst.get_by_label("Pergunta à área").fill("A negativa do sinistro seguiu a cláusula 7?")
+    analyst.get_by_role("button", name="Encaminhar", exact=True).click()
+    analyst.get_by_text("Encaminhada à área Jurídico.").wait_for()
+
+    # The area sees only what was forwarded to it, and answers.
+    area = new_page()
+    sign_in(area, "juridico")
+    area.get_by_role("link", name=protocol).click()
+    area.get_by_label("Resposta da área").fill("Não: a cláusula 7 não se aplica a este sinistro.")
+    area.get_by_role("button", name="Enviar resposta à Ouvidoria").click()
+    area.get_by_text("Resposta da área registrada.").wait_for()
+
+    # The analyst drafts the answer; the Ouvidoria's answers go out only with the Ouvidor's approval.
+    analyst.reload()
+    analyst.get_by_text("Resposta conclusiva (para aprovação do Ouvidor)").click()
+    analyst.get_by_label("Mérito proposto").select_option("contract_breach")
+    analyst.get_by_label("Resposta", exact=True).fill("Revimos o caso: o sinistro será pago em 5 dias úteis.")
+    analyst.get_by_role("button", name="Enviar para aprovação").click()
+    analyst.get_by_text("Resposta enviada para a aprovação do Ouvidor.").wait_for()
+    screenshot(analyst, "manifestacao")
+    assert axe_violations(analyst) == []
+
+    chief = new_page()
+    sign_in(chief, "ouvidora", device)
+    chief.goto(f"/painel/m/{m.protocol}/")
+    chief.get_by_role("button", name="Aprovar e enviar ao manifestante").click()
+    chief.get_by_text("Resposta aprovada e enviada ao manifestante.").wait_for()
+    m.refresh_from_db()
+    assert m.status == "answered"
+    assert m.merits == "upheld"
+    chief.get_by_text("Encerrar (arquivar)").click()
+    chief.get_by_role("button", name="Encerrar", exact=True).click()
+    chief.get_by_text("Manifestação encerrada.").wait_for()
+    m.refresh_from_db()
+    assert m.status == "closed"
+    assert "Encerrada" in chief.locator("header.card").inner_text()
+
+
+def test_the_queue_works_on_a_tablet_without_horizontal_scrolling_of_the_page(new_page):
+    entity = EntityFactory.create(slug="tablet")
+    person("analyst", "tablet", entity)
+    page = new_page(width=820, height=1180)
+    sign_in(page, "tablet")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Pular para o conteúdo"
