@@ -1,6 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
 
 from ouvidoria.accounts.models import PersonalDataView, StaffProfile
+from ouvidoria.accounts.services import staff_role_apply
 
 
 @admin.register(StaffProfile)
@@ -10,6 +13,10 @@ class StaffProfileAdmin(admin.ModelAdmin[StaffProfile]):
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     filter_horizontal = ["entities", "economic_groups", "areas"]
     autocomplete_fields = ["user"]
+
+    def save_related(self, request: Any, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        staff_role_apply(form.instance)
 
 
 @admin.register(PersonalDataView)

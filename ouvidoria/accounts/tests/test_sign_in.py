@@ -95,3 +95,18 @@ def test_the_admin_uses_the_same_sign_in_and_second_factor():
     client.force_login(admin)
     response = client.get("/admin/", follow=True)
     assert response.redirect_chain[-1][0] == reverse("accounts:totp_setup")
+
+
+def test_an_administrator_configures_entities_in_the_admin_and_others_cannot():
+    from ouvidoria.accounts.models import StaffProfile
+    from ouvidoria.accounts.services import staff_role_apply
+    from ouvidoria.cases.tests.factories import signed_in
+
+    admin_user = staff_user("admin", entities=[EntityFactory.create()])
+    staff_role_apply(StaffProfile.objects.get(user=admin_user))
+    client = signed_in(admin_user)
+    assert client.get("/admin/entities/entity/").status_code == 200
+    assert client.get("/admin/cases/manifestation/").status_code in {403, 404}
+    analyst = staff_user("analyst", entities=[EntityFactory.create()])
+    staff_role_apply(StaffProfile.objects.get(user=analyst))
+    assert signed_in(analyst).get("/admin/entities/entity/").status_code == 302
