@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "ouvidoria.imports",
     "ouvidoria.accounts",
     "ouvidoria.front",
+    "ouvidoria.notify",
 ]
 
 MIDDLEWARE = [
