@@ -1,6 +1,8 @@
 """The background jobs (huey). Each task is a thin shell around a plain function that tests and
 ``manage.py run_jobs`` call directly; the imports inside the tasks keep this module free of import cycles, since
 the case services enqueue from here.
+
+Schedules are in UTC (``HUEY["utc"]``): 10–23 h UTC is 07–20 h in Brasília, so staff are not written to at night.
 """
 
 from datetime import date
@@ -14,6 +16,8 @@ from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 EMAIL_RETRIES = 4
 EMAIL_RETRY_DELAY = 60
 EMAIL_RETRY_BACKOFF = 2
+
+_WORKING_HOURS = crontab(minute="5", hour="10-23")
 
 
 def enqueue_on_commit(task: Any, *args: Any) -> Any:
@@ -49,3 +53,24 @@ def outbox_requeue_task() -> int:
     from ouvidoria.notify.outbox import outbox_requeue
 
     return outbox_requeue()
+
+
+@db_periodic_task(_WORKING_HOURS)  # type: ignore[untyped-decorator]
+def deadline_warnings_task() -> dict[str, int]:
+    from ouvidoria.notify.jobs import deadline_warnings_send
+
+    return deadline_warnings_send()
+
+
+@db_periodic_task(_WORKING_HOURS)  # type: ignore[untyped-decorator]
+def overdue_escalations_task() -> dict[str, int]:
+    from ouvidoria.notify.jobs import overdue_escalate
+
+    return overdue_escalate()
+
+
+@db_periodic_task(_WORKING_HOURS)  # type: ignore[untyped-decorator]
+def area_reminders_task() -> dict[str, int]:
+    from ouvidoria.notify.jobs import area_reminders_send
+
+    return area_reminders_send()
