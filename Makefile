@@ -22,10 +22,13 @@ setup: $(VENV)/.synced
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_catalogues
 
-## run: set up, add demo data and a demo login, and serve http://127.0.0.1:8000
+## run: set up, add demo data and a demo login, and serve http://127.0.0.1:8000 with the background jobs
 run: setup
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py demo_login
+	@# The huey consumer (e-mails, warnings, escalations, recomputations) runs beside the web server and stops with it.
+	$(PY) manage.py run_huey --logfile var/huey.log & huey=$$!; \
+	trap 'kill $$huey 2>/dev/null; wait $$huey 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: every check — ruff, mypy and the whole suite (on SQLite unless DATABASE_URL says otherwise)

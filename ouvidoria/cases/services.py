@@ -31,6 +31,7 @@ from ouvidoria.cases.protocols import protocol_issue
 from ouvidoria.cases.selectors import extension_month_counts
 from ouvidoria.entities.models import Area, Entity
 from ouvidoria.entities.services import entity_calendar
+from ouvidoria.notify.requester import requester_notify
 from ouvidoria.privacy.crypto import blind_index
 from ouvidoria.rules import deadlines, workflow
 from ouvidoria.rules.attachments import check_attachment
@@ -477,7 +478,8 @@ def manifestation_message_out(
     """Keep the requester informed (seed 001: "manter o solicitante informado sobre toda a tramitação")."""
     m = _locked(manifestation)
     _transition(m, "message_out")
-    _record(m, "message_out", actor=actor, actor_label=actor_label, body=_body(body))
+    event = _record(m, "message_out", actor=actor, actor_label=actor_label, body=_body(body))
+    requester_notify(m, event=event, notice="message_out")
     m.save()
     return m
 
@@ -574,7 +576,7 @@ def manifestation_request_complement(
     paused = policy.pause_allowed and m.paused_since is None
     if paused:
         m.paused_since = timezone.localdate()
-    _record(
+    event = _record(
         m,
         "complement_request",
         actor=actor,
@@ -583,6 +585,7 @@ def manifestation_request_complement(
         clock_paused=paused,
         reason=None if paused else "A política de prazo não admite suspensão; o prazo continua correndo.",
     )
+    requester_notify(m, event=event, notice="complement_request")
     m.save()
     return m
 
@@ -632,7 +635,7 @@ def deadline_extend(
         month_total=month_total,
     )
     if policy.extension is not None and policy.extension.requester_must_be_told:
-        _record(
+        told = _record(
             m,
             "message_out",
             actor=actor,
@@ -641,6 +644,7 @@ def deadline_extend(
             f"Motivo: {justification}",
             notice="extension",
         )
+        requester_notify(m, event=told, notice="extension")
     m.save()
     return m
 
@@ -672,7 +676,7 @@ def manifestation_answer(
     now = timezone.now()
     m.concluded_at = now
     m.paused_since = None
-    _record(
+    event = _record(
         m,
         "answer",
         actor=actor,
@@ -683,6 +687,8 @@ def manifestation_answer(
         due=m.due_on.isoformat(),
         to_external_body=m.instance.kind == "external",
     )
+    # Not for an external body's case: the answer goes back to that body (to_external_body above).
+    requester_notify(m, event=event, notice="answer")
     m.save()
     return m
 

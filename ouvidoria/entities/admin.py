@@ -54,11 +54,17 @@ class ClosureAdmin(admin.ModelAdmin[Closure]):
     def save_model(self, request: HttpRequest, obj: Closure, form: Any, change: bool) -> None:
         moved = entity_closure_add(entity=obj.entity, day=obj.date, reason=obj.reason)
         obj.pk = Closure.objects.get(entity=obj.entity, date=obj.date).pk
-        self.message_user(request, _("Fechamento registrado; %(n)d prazos recalculados.") % {"n": moved})
+        if moved is None:
+            self.message_user(request, _("Fechamento registrado; os prazos abertos serão recalculados em instantes."))
+        else:
+            self.message_user(request, _("Fechamento registrado; %(n)d prazos recalculados.") % {"n": moved})
 
     def delete_model(self, request: HttpRequest, obj: Closure) -> None:
         moved = entity_closure_remove(entity=obj.entity, day=obj.date)
-        self.message_user(request, _("Fechamento removido; %(n)d prazos recalculados.") % {"n": moved})
+        if moved is None:
+            self.message_user(request, _("Fechamento removido; os prazos abertos serão recalculados em instantes."))
+        else:
+            self.message_user(request, _("Fechamento removido; %(n)d prazos recalculados.") % {"n": moved})
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Closure]) -> None:
         for closure in queryset:

@@ -31,18 +31,23 @@ def calendars_forget() -> None:
     _calendars.clear()
 
 
-def _calendar_changed(entity: Entity, day: date | None = None) -> int:
-    from ouvidoria.cases.services import deadlines_recompute
+def _calendar_changed(entity: Entity, day: date | None = None) -> int | None:
+    """Bump the calendar and have the open deadlines recomputed in the background once this commits.
+
+    Returns how many deadlines moved when the job ran at once (huey's immediate mode), None when it was queued.
+    """
+    from ouvidoria.notify.tasks import deadlines_recompute_task, enqueue_on_commit
 
     Entity.objects.filter(pk=entity.pk).update(calendar_version=F("calendar_version") + 1)
     entity.refresh_from_db(fields=["calendar_version"])
     reason = f"Calendário da entidade alterado ({day:%d/%m/%Y})." if day else "Calendário da entidade alterado."
-    return deadlines_recompute(entity=entity, reason=reason, day=day)
+    result = enqueue_on_commit(deadlines_recompute_task, entity.pk, reason, day)
+    return None if result is None else int(result.get())
 
 
 @transaction.atomic
-def entity_closure_add(*, entity: Entity, day: date, reason: str) -> int:
-    """Add a closure day and recompute the entity's open deadlines; returns how many moved."""
+def entity_closure_add(*, entity: Entity, day: date, reason: str) -> int | None:
+    """Add a closure day and have the entity's open deadlines recomputed (see ``_calendar_changed``)."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Informe o motivo do fechamento."})
@@ -53,7 +58,7 @@ def entity_closure_add(*, entity: Entity, day: date, reason: str) -> int:
 
 
 @transaction.atomic
-def entity_closure_remove(*, entity: Entity, day: date) -> int:
+def entity_closure_remove(*, entity: Entity, day: date) -> int | None:
     deleted, _ = Closure.objects.filter(entity=entity, date=day).delete()
     if not deleted:
         raise ValidationError({"date": f"Não há fechamento em {day:%d/%m/%Y}."})
@@ -61,7 +66,7 @@ def entity_closure_remove(*, entity: Entity, day: date) -> int:
 
 
 @transaction.atomic
-def entity_relocate(*, entity: Entity, state: str, city: str) -> int:
+def entity_relocate(*, entity: Entity, state: str, city: str) -> int | None:
     """Move the head office (which picks the state and city holidays) and recompute open deadlines."""
     from ouvidoria.rules.calendars import BRAZILIAN_STATES
 

@@ -1,0 +1,75 @@
+"""What the requester hears by e-mail when the case services act: messages, the final answer, requests for
+complement and extensions (seed 001 "Parecer e Respostas": the requester is kept informed until the conclusion;
+"Prazo para Resposta da Demanda": told the reasons of an extension).
+
+No e-mail when the requester is anonymous or left no e-mail address, nor for a case that came from an external
+body: its answers go back to that body by its own rules (seed 001 "Manifestações Provenientes de Outros Órgãos";
+the answer event carries ``to_external_body``).
+"""
+
+from typing import Literal
+
+from ouvidoria.cases.models import Event, Manifestation
+from ouvidoria.notify.models import OutboundEmail
+from ouvidoria.notify.outbox import email_queue
+from ouvidoria.rules.answers import final_answer_footer
+
+RequesterNotice = Literal["message_out", "answer", "complement_request", "extension"]
+
+_SUBJECTS: dict[str, str] = {
+    "message_out": "Nova mensagem sobre a sua manifestação — protocolo {protocol}",
+    "answer": "Resposta à sua manifestação — protocolo {protocol}",
+    "complement_request": "Precisamos de mais informações — protocolo {protocol}",
+    "extension": "Prorrogação do prazo de resposta — protocolo {protocol}",
+}
+
+
+def requester_address(m: Manifestation) -> str:
+    """The address to write to, or "" when the requester is not to be written to by e-mail."""
+    if m.anonymous or m.requester is None or m.instance.kind == "external":
+        return ""
+    return str(m.requester.email or "").strip()
+
+
+def requester_notify(m: Manifestation, *, event: Event, notice: RequesterNotice) -> OutboundEmail | None:
+    """Queue the e-mail that tells the requester about ``event``; once per event, whatever happens next."""
+    to = requester_address(m)
+    if not to:
+        return None
+    protocol = m.formatted_protocol
+    assert m.requester is not None
+    name = m.requester.display_name.strip()
+    parts = [f"Olá, {name}." if name else "Olá."]
+    if notice == "answer":
+        parts += [
+            f"Esta é a resposta à sua manifestação de protocolo {protocol}, recebida em {m.received_on:%d/%m/%Y}.",
+            event.body,
+            final_answer_footer(protocol=protocol, instance_kind=m.instance.kind),
+        ]
+    elif notice == "complement_request":
+        parts += [
+            f"Para continuarmos a análise da sua manifestação de protocolo {protocol}, precisamos de mais informações:",
+            event.body,
+            "Por favor, responda informando o número do protocolo."
+            + (
+                " O prazo de resposta fica suspenso até recebermos o seu retorno."
+                if event.params.get("clock_paused")
+                else ""
+            ),
+        ]
+    elif notice == "extension":
+        parts += [
+            f"Sobre a sua manifestação de protocolo {protocol}:",
+            event.body,
+            "Seguimos trabalhando na sua manifestação e responderemos dentro do novo prazo.",
+        ]
+    else:
+        parts += [f"Há uma nova mensagem sobre a sua manifestação de protocolo {protocol}:", event.body]
+    parts.append(f"Atenciosamente,\n{m.instance.label} — {m.entity.name}")
+    return email_queue(
+        key=f"requester:{event.pk}",
+        to=to,
+        subject=_SUBJECTS[notice].format(protocol=protocol),
+        body="\n\n".join(parts) + "\n",
+        manifestation=m,
+    )

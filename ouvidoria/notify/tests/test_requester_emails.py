@@ -1,0 +1,85 @@
+"""What the requester receives by e-mail when the case services act."""
+
+import pytest
+from django.core import mail
+
+from ouvidoria.cases import services
+from ouvidoria.cases.tests.factories import EntityFactory, register, requester_data
+from ouvidoria.notify.models import OutboundEmail
+from ouvidoria.rules.answers import CONSUMIDOR_GOV_URL
+
+pytestmark = pytest.mark.django_db
+
+
+def answered(m, body="Verificamos a cobrança e faremos o estorno em 5 dias úteis."):
+    m = services.manifestation_set_merits(m, reason="contract_breach", actor=None)
+    return services.manifestation_answer(m, body=body, actor=None)
+
+
+def test_final_answer_email_ends_with_the_new_manifestation_and_consumidor_gov_br_footer():
+    m = answered(register(requester=requester_data(social_name="Mariana")))
+    (email,) = mail.outbox
+    assert email.to == ["maria@example.com"]
+    assert m.formatted_protocol in email.subject
+    assert email.body.startswith("Olá, Mariana.")  # the social name, never the registered one
+    assert "Maria da Silva" not in email.body
+    assert "faremos o estorno" in email.body
+    footer = email.body[email.body.index("Se você não ficou satisfeito") :]
+    assert f"citando o protocolo {m.formatted_protocol}" in footer
+    assert CONSUMIDOR_GOV_URL in footer
+
+
+def test_first_instance_answer_points_to_the_ouvidoria():
+    m = register(instance="sac", record_type="solicitacao")
+    services.manifestation_answer(m, body="Segunda via enviada.", actor=None)
+    (email,) = mail.outbox
+    assert f"na nossa Ouvidoria, informando o protocolo {m.formatted_protocol}" in email.body
+    assert CONSUMIDOR_GOV_URL in email.body
+
+
+def test_answer_to_a_case_from_an_external_body_goes_back_to_the_body_not_by_email():
+    m = answered(register(instance="procon"))
+    assert mail.outbox == []
+    assert not OutboundEmail.objects.exists()
+    assert m.events.get(kind="answer").params["to_external_body"] is True
+
+
+def test_no_email_without_an_address_or_for_anonymous_requesters():
+    no_email = register(requester=requester_data(email="", phone="11987654321"))
+    services.manifestation_message_out(no_email, body="Estamos analisando.", actor=None)
+    anonymous = register(record_type="denuncia", anonymous=True, requester=None)
+    services.manifestation_message_out(anonymous, body="Estamos analisando.", actor=None)
+    assert mail.outbox == []
+
+
+def test_message_and_request_for_complement_reach_the_requester():
+    m = register()
+    services.manifestation_message_out(m, body="Estamos analisando o seu caso.", actor=None)
+    services.manifestation_request_complement(m, body="Envie a fatura de outubro.", actor=None)
+    message, complement = mail.outbox
+    assert "Estamos analisando o seu caso." in message.body
+    assert "Envie a fatura de outubro." in complement.body
+    assert "mais informações" in complement.subject
+
+
+def test_extension_email_tells_the_requester_why_and_until_when():
+    entity = EntityFactory(regime="ans")
+    m = register(entity)
+    m = services.deadline_extend(
+        m, justification="Aguardamos o laudo da perícia médica.", days=5, agreed_with_requester=True, actor=None
+    )
+    (email,) = mail.outbox
+    assert "Prorrogação" in email.subject
+    assert "Aguardamos o laudo da perícia médica." in email.body
+    assert f"{m.due_on:%d/%m/%Y}" in email.body
+
+
+def test_each_action_is_emailed_once():
+    m = register()
+    services.manifestation_message_out(m, body="Primeira mensagem.", actor=None)
+    event = m.events.get(kind="message_out")
+    from ouvidoria.notify.requester import requester_notify
+
+    m.refresh_from_db()
+    requester_notify(m, event=event, notice="message_out")
+    assert len(mail.outbox) == 1
