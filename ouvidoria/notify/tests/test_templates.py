@@ -57,10 +57,10 @@ def test_unknown_placeholder_is_refused_naming_it():
     assert "{cliente}" in exc.value.message_dict["body"][0]
 
 
-def test_admin_refuses_a_template_with_an_unknown_placeholder(client):
-    from ouvidoria.cases.tests.factories import UserFactory
+def test_admin_refuses_a_template_with_an_unknown_placeholder():
+    from ouvidoria.cases.tests.factories import UserFactory, signed_in
 
-    client.force_login(UserFactory(username="adm", is_superuser=True))
+    client = signed_in(UserFactory(username="adm", is_superuser=True))
     response = client.post(
         "/admin/notify/replytemplate/add/",
         {"title": "Novo", "category": "message", "body": "Prazo: {prazo_final}", "active": "on"},
