@@ -1,6 +1,7 @@
 """The main journey of the workspace, in a real browser: a phone contact to the Ouvidoria, answered and closed."""
 
 import pytest
+from django.core import mail
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -104,6 +105,10 @@ def test_phone_contact_forwarded_answered_by_the_area_approved_by_the_ouvidor_an
     m.refresh_from_db()
     assert m.status == "closed"
     assert "Encerrada" in chief.locator("header.card").inner_text()
+    answers = [e for e in mail.outbox if "maria@example.com" in e.to]
+    assert answers, "the requester gets the answer by e-mail"
+    assert protocol in answers[-1].body
+    assert "consumidor.gov.br" in answers[-1].body
 
 
 def test_the_queue_works_on_a_tablet_without_horizontal_scrolling_of_the_page(new_page):
