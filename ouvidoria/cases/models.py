@@ -209,6 +209,7 @@ class Event(models.Model):
         "link": _("Vínculo"),
         "attachment": _("Anexo"),
         "eligibility_override": _("Admissão na Ouvidoria por decisão do analista"),
+        "agreement": _("Acordo registrado"),
         "escalation": _("Escalonamento por atraso"),
     }
     # The requester's own contacts: their count is "Número de interações por cliente" (seed 000 §8.5).
@@ -315,3 +316,25 @@ class AnswerDraft(models.Model):
     def merits_label(self) -> str:
         outcome, label = MERITS_REASONS.get(self.merits_reason, ("", self.merits_reason))
         return f"{MERITS_LABELS.get(outcome, '')} — {label}" if outcome else label
+
+
+class Agreement(models.Model):
+    """An agreement the Ouvidoria made with the requester (seed 001 "Obrigações legais" VII: the monthly spreadsheet
+    of agreements; "termo de acordo extrajudicial e comprovante de pagamento")."""
+
+    manifestation = models.ForeignKey(Manifestation, on_delete=models.PROTECT, related_name="agreements")
+    agreed_on = models.DateField(_("data do acordo"))
+    description = models.TextField(_("termos do acordo"))
+    amount = models.DecimalField(_("valor (R$)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    paid_on = models.DateField(_("pago em"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("acordo")
+        verbose_name_plural = _("acordos")
+        ordering = ["agreed_on", "id"]
+        indexes = [models.Index(fields=["agreed_on"], name="agreement_day")]
+
+    def __str__(self) -> str:
+        return f"Acordo #{self.pk}"

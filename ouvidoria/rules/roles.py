@@ -41,16 +41,28 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Front office: registers contacts and answers first-instance cases; the Ouvidoria's answers are the team's.
     "attendant": _CASE_WORK | {"view", "view_personal_data", "merits"},
     # Back office: analyses, forwards, drafts the Ouvidoria's answer for the Ouvidor to approve.
-    "analyst": _CASE_WORK | {"view", "view_personal_data", "merits", "answer_propose"},
+    "analyst": _CASE_WORK | {"view", "view_personal_data", "merits", "answer_propose", "agreement", "indicators"},
     # Decides merits, approves final answers, grants extensions.
     "ombudsman": _CASE_WORK
-    | {"view", "view_personal_data", "merits", "answer_propose", "answer_approve", "extension", "bulk_assign"},
+    | {
+        "view",
+        "view_personal_data",
+        "merits",
+        "answer_propose",
+        "answer_approve",
+        "extension",
+        "bulk_assign",
+        "agreement",
+        "indicators",
+        "reports",
+        "reports_write",
+    },
     # Sees only what was forwarded to its area and answers it.
     "area": frozenset({"view", "area_reply", "internal_note", "attachment"}),
     # Indicators and queues, read only, without personal data.
-    "manager": frozenset({"view", "indicators"}),
+    "manager": frozenset({"view", "indicators", "reports"}),
     # Reads everything, changes nothing; each view of personal data is recorded like anyone's.
-    "auditor": frozenset({"view", "view_personal_data", "indicators", "audit"}),
+    "auditor": frozenset({"view", "view_personal_data", "indicators", "reports", "audit"}),
     # Configuration (entities, users, subjects, calendars, templates), not case work.
     "admin": frozenset({"view", "indicators", "configure"}),
 }

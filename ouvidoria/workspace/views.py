@@ -7,6 +7,7 @@ outside the user's grants answers "not found", whatever the URL.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from django.contrib import messages
@@ -28,6 +29,8 @@ from ouvidoria.cases.protocols import protocol_issue
 from ouvidoria.cases.selectors import accessible_entities, deadline_view, extension_month_counts
 from ouvidoria.entities.models import Area, Entity
 from ouvidoria.entities.services import entity_calendar
+from ouvidoria.notify.selectors import reply_templates_for
+from ouvidoria.notify.services import reply_template_render
 from ouvidoria.rules.eligibility import EarlierCase, check_eligibility
 from ouvidoria.rules.protocol import format_protocol, normalize_protocol
 from ouvidoria.rules.roles import PERMISSIONS
@@ -372,6 +375,7 @@ def _case_context(request: HttpRequest, m: Manifestation, **extra: Any) -> dict[
         "events": events,
         "forwards": forwards,
         "attachments": list(m.attachments.all()),
+        "agreements": list(m.agreements.all()),
         "earlier": list(m.earlier.all()),
         "later": list(m.later.all()),
         "pending_draft": pending_draft,
@@ -387,6 +391,7 @@ def _case_context(request: HttpRequest, m: Manifestation, **extra: Any) -> dict[
         "can_see_personal": access.sees_personal_data and m.requester is not None,
         "business_days_left": selectors.business_days_left(m, today) if m.is_open else None,
         "external": kind == "external",
+        "templates": list(reply_templates_for(m)) if access.can("message_out", kind) else [],
         **extra,
     }
 
@@ -415,10 +420,26 @@ def _masked(m: Manifestation) -> dict[str, str]:
     }
 
 
+# The actions whose text may start from a reply template or standard answer (seed 001: answers to recurring demands).
+TEMPLATE_ACTIONS = {"mensagem", "responder", "propor-resposta", "complemento"}
+
+
 @workspace_view
 def case(request: HttpRequest, protocol: str) -> HttpResponse:
     m = _case(request, protocol)
-    return render(request, "workspace/case.html", _case_context(request, m))
+    extra: dict[str, Any] = {}
+    action = request.GET.get("acao", "")
+    chosen = request.GET.get("modelo", "")
+    if action in TEMPLATE_ACTIONS and chosen.isdigit():
+        template = reply_templates_for(m).filter(pk=int(chosen)).first()
+        if template is not None:
+            try:
+                text = reply_template_render(template=template, manifestation=m)
+            except ValidationError as exc:
+                extra["action_errors"] = {action: exc.messages}
+                text = template.body
+            extra.update(open_action=action, posted={"body": text})
+    return render(request, "workspace/case.html", _case_context(request, m, **extra))
 
 
 @workspace_view
@@ -596,6 +617,30 @@ def _do_evaluation(request: HttpRequest, m: Manifestation) -> str:
     return "Avaliação do manifestante registrada."
 
 
+def _do_agreement(request: HttpRequest, m: Manifestation) -> str:
+    services.manifestation_agreement(
+        m,
+        agreed_on=_date(request.POST, "agreed_on") or _today(),
+        description=_text(request.POST, "description"),
+        amount=_money(request.POST, "amount"),
+        paid_on=_date(request.POST, "paid_on"),
+        actor=_me(request),
+    )
+    return "Acordo registrado."
+
+
+def _money(post: QueryDict, key: str) -> Decimal | None:
+    """Reais as typed in Brazil ("1.234,56") or plainly ("1234.56")."""
+    raw = post.get(key, "").strip().removeprefix("R$").strip()
+    if not raw:
+        return None
+    normalized = raw.replace(".", "").replace(",", ".") if "," in raw else raw
+    try:
+        return Decimal(normalized)
+    except InvalidOperation as exc:
+        raise ValidationError({key: [f"Valor inválido: {raw}. Use, por exemplo, 1.234,56."]}) from exc
+
+
 def _int(post: QueryDict, key: str) -> int | None:
     raw = post.get(key, "").strip()
     if not raw:
@@ -636,6 +681,7 @@ ACTIONS: dict[str, tuple[str, Callable[[HttpRequest, Manifestation], str]]] = {
     "vincular": ("link", _do_link),
     "anexar": ("attachment", _do_attach),
     "avaliacao": ("evaluation", _do_evaluation),
+    "acordo": ("agreement", _do_agreement),
 }
 
 

@@ -209,3 +209,31 @@ def test_services_reject_bad_merits_reason(entity):
     m = register(entity, instance="ouvidoria")
     with pytest.raises(Exception, match="Motivo"):
         services.answer_propose(m, body="x", merits_reason="nonsense", actor=None)
+
+
+def test_a_standard_answer_fills_the_reply_with_the_case_placeholders(analyst, entity):
+    from ouvidoria.notify.models import ReplyTemplate
+
+    template = ReplyTemplate.objects.create(
+        title="Recebimento", category="message", body="Olá, {nome}. Protocolo {protocolo}, prazo {prazo}."
+    )
+    m = register(entity, instance="sac")
+    client = signed_in(analyst)
+    page = client.get(reverse("workspace:case", args=[m.protocol]), {"acao": "mensagem", "modelo": template.pk})
+    html = page.content.decode()
+    assert f"Olá, Maria da Silva. Protocolo {m.formatted_protocol}, prazo {m.due_on:%d/%m/%Y}." in html
+    assert "Recebimento" in html
+
+
+def test_an_agreement_is_recorded_on_the_case(entity):
+    from ouvidoria.cases.models import Agreement
+
+    m = register(entity, instance="ouvidoria")
+    client = signed_in(staff_user("analyst", entities=[entity]))
+    url = reverse("workspace:case_action", args=[m.protocol, "acordo"])
+    bad = client.post(url, {"description": "Estorno", "amount": "doze reais"})
+    assert bad.status_code == 400
+    assert "Valor inválido" in bad.content.decode()
+    assert client.post(url, {"description": "Estorno da parcela", "amount": "1.234,56"}).status_code == 302
+    assert str(Agreement.objects.get().amount) == "1234.56"
+    assert m.events.filter(kind="agreement").exists()
