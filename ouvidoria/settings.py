@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ouvidoria.cases",
     "ouvidoria.api",
     "ouvidoria.imports",
+    "ouvidoria.indicators",
     "ouvidoria.accounts",
     "ouvidoria.workspace",
     "ouvidoria.front",

@@ -76,6 +76,11 @@ def _header(values: list[str]) -> list[str]:
     return header
 
 
+def encoding_of(path: Path) -> str:
+    """The encoding to read a text file with: ``utf-8-sig``, ``utf-8`` or ``cp1252`` (see ``_encoding``)."""
+    return _encoding(path)
+
+
 def _encoding(path: Path) -> str:
     """``utf-8-sig`` with a BOM, ``utf-8`` when every byte decodes as such, else ``cp1252``."""
     decoder = codecs.getincrementaldecoder("utf-8")()

@@ -1,0 +1,423 @@
+"""Importing the consumidor.gov.br open data: one complaint per line, as manifestations of that instance.
+
+The files (``/work/shared/data/consumidor-gov/README.md`` describes the sample): ``;``-separated, with or without a
+header line, windows-1252 or UTF-8 (accents sometimes already lost as U+FFFD), a trailing empty field when the
+complaint was not rated, and the same line twice when two complaints published the same fields. The mapping to
+our model is in docs/regulation.md "consumidor.gov.br open data" and docs/indicators.md.
+
+Lines are read as a stream and written in batches through ``CaseWriter`` (one transaction per batch), as
+``import_cases`` does; a bad line is reported with its number and skipped. Each complaint gets a source key (its
+fields and how many identical lines came before it in the file), so importing the same file again adds nothing.
+"""
+
+import csv
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ouvidoria.catalogue.models import Instance, RecordType, Subject
+from ouvidoria.entities.models import Entity
+from ouvidoria.entities.services import entity_calendar
+from ouvidoria.imports.readers import TableError, encoding_of
+from ouvidoria.imports.services import _fewer_collections, _fresh, _writing, fold
+from ouvidoria.imports.writer import CaseRecord, CaseWriter, EventRecord, RequesterRecord
+from ouvidoria.privacy.crypto import blind_index
+from ouvidoria.rules import deadlines
+from ouvidoria.rules.calendars import BRAZILIAN_STATES
+from ouvidoria.rules.policies import default_policy_code, get_policy
+
+INSTANCE = "consumidor-gov"
+MEDIUM = "external-platform"
+RECORD_TYPE = "reclamacao"
+BATCH_SIZE = 2000
+IMPORT_ACTOR = "importação consumidor.gov.br"
+
+# The 23 columns of the early layout, in order (files without a header line).
+COLUMNS = (
+    "Região",
+    "UF",
+    "Cidade",
+    "Sexo",
+    "Faixa Etária",
+    "Ano Abertura",
+    "Mês Abertura",
+    "Data Abertura",
+    "Data Resposta",
+    "Data Finalização",
+    "Tempo Resposta",
+    "Nome Fantasia",
+    "Segmento de Mercado",
+    "Área",
+    "Assunto",
+    "Grupo Problema",
+    "Problema",
+    "Como Comprou Contratou",
+    "Procurou Empresa",
+    "Respondida",
+    "Situação",
+    "Avaliação Reclamação",
+    "Nota do Consumidor",
+)
+REQUIRED = ("Nome Fantasia", "Data Abertura")
+_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_GENDERS = {"F": "F", "M": "M"}
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    file: str
+    line: int
+    message: str
+
+
+@dataclass(slots=True)
+class ConsumidorGovResult:
+    imported: int = 0
+    already_present: int = 0
+    errors: list[LineError] = field(default_factory=list)
+    entities_created: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "imported": self.imported,
+            "already_present": self.already_present,
+            "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in self.errors],
+            "entities_created": self.entities_created,
+        }
+
+
+def _key(name: str) -> str:
+    """A header name folded, with what a lost accent (U+FFFD) may have replaced dropped."""
+    return re.sub(r"[^a-z0-9 ]", "", fold(name).replace("\ufffd", ""))
+
+
+_BY_KEY = {_key(c): c for c in COLUMNS}
+_BY_LOOSE = {re.sub(r"[aeiouc]", "", _key(c)): c for c in COLUMNS}
+
+
+def _column(name: str) -> str | None:
+    found = _BY_KEY.get(_key(name))
+    if found is None and "\ufffd" in name:
+        found = _BY_LOOSE.get(re.sub(r"[aeiouc]", "", _key(name)))
+    return found
+
+
+def parse_br_date(value: str) -> date | None:
+    match = _DATE.fullmatch(value) or _ISO_DATE.fullmatch(value)
+    if match is None:
+        return None
+    a, b, c = (int(x) for x in match.groups())
+    try:
+        return date(c, b, a) if match.re is _DATE else date(a, b, c)
+    except ValueError:
+        return None
+
+
+def evaluation(value: str) -> bool | None:
+    """``Avaliação Reclamação``: "Resolvida" → True, "Não Resolvida" → False, "Não Avaliada" or empty → None.
+
+    Raises ValueError for anything else. Works when the accent was lost (``N\ufffdo Resolvida``).
+    """
+    folded = _key(value)
+    if folded == "resolvida":
+        return True
+    if folded.endswith(" resolvida"):
+        return False
+    if folded.endswith("avaliada") or not folded:
+        return None
+    raise ValueError(value)
+
+
+class _Importer:
+    """Turns lines into ``CaseRecord``s, with entities, subjects and due dates cached for the run."""
+
+    def __init__(self, result: ConsumidorGovResult) -> None:
+        self.result = result
+        self.tz = timezone.get_current_timezone()
+        self.today = timezone.localdate()
+        self.instance = Instance.objects.get(code=INSTANCE)
+        self.policies: dict[str, str] = {}
+        self.entities: dict[str, Entity] = {}
+        for entity in Entity.objects.order_by("-pk"):
+            self.entities[fold(entity.name)] = entity
+        self.subjects: dict[str, int] = {}
+        self.due: dict[tuple[int, date], date] = {}
+        self.noons: dict[date, datetime] = {}
+        self.texts: dict[str, str] = {}
+
+    def _text(self, value: str) -> str:
+        tidy = self.texts.get(value)
+        if tidy is None:
+            tidy = " ".join(value.split())
+            if len(self.texts) < 100_000:
+                self.texts[value] = tidy
+        return tidy
+
+    def _noon(self, day: date) -> datetime:
+        # The files carry dates only: noon of the local day, as import_cases does.
+        if day not in self.noons:
+            self.noons[day] = datetime.combine(day, time(12), tzinfo=self.tz)
+        return self.noons[day]
+
+    def _entity(self, name: str) -> Entity:
+        entity = self.entities.get(fold(name))
+        if entity is None:
+            base = slugify(name)[:70].strip("-") or "empresa"
+            slug, n = base, 1
+            while Entity.objects.filter(slug=slug).exists():
+                n += 1
+                slug = f"{base}-{n}"
+            entity = Entity.objects.create(name=name[:200], slug=slug, regime="other", is_external=True)
+            self.entities[fold(name)] = entity
+            self.result.entities_created.append(slug)
+        return entity
+
+    def _subject(self, group: str, problem: str) -> int | None:
+        if not problem:
+            return None
+        label = subject_label(group, problem)
+        pk = self.subjects.get(label)
+        if pk is None:
+            code = "cgov-" + blind_index("consumidor-gov subject " + fold(label))[:16]
+            subject, created = Subject.objects.get_or_create(code=code, defaults={"label": label})
+            if created:
+                subject.instances.add(self.instance)
+                subject.record_types.add(RecordType.objects.get(code=RECORD_TYPE))
+            pk = self.subjects[label] = subject.pk
+        return pk
+
+    def _due_on(self, entity: Entity, policy: str, received: date) -> date:
+        key = (entity.pk, received)
+        if key not in self.due:
+            self.due[key] = deadlines.due_date(get_policy(policy), received, entity_calendar(entity))
+        return self.due[key]
+
+    def record(self, row: dict[str, str], source_key: str) -> CaseRecord | str:
+        """The case of one line, or what is wrong with it (pt-BR)."""
+        get = row.get
+        company = get("Nome Fantasia", "")
+        if not company:
+            return "“Nome Fantasia” (a empresa) está em branco."
+        opened = parse_br_date(get("Data Abertura", ""))
+        if opened is None:
+            return f"“Data Abertura” inválida: “{get('Data Abertura', '')}”; use DD/MM/AAAA."
+        if opened > self.today:
+            return "“Data Abertura” no futuro."
+        days_text = get("Tempo Resposta", "")
+        answer_days: int | None = None
+        if days_text:
+            if not days_text.isdigit():
+                return f"“Tempo Resposta” inválido: “{days_text}”; informe dias inteiros."
+            answer_days = int(days_text)
+        score_text = get("Nota do Consumidor", "")
+        rating: int | None = None
+        if score_text:
+            if score_text not in ("1", "2", "3", "4", "5"):
+                return f"“Nota do Consumidor” inválida: “{score_text}”; de 1 a 5."
+            rating = int(score_text)
+        try:
+            resolved = evaluation(get("Avaliação Reclamação", ""))
+        except ValueError:
+            return f"“Avaliação Reclamação” desconhecida: “{get('Avaliação Reclamação', '')}”."
+        finished_text = get("Data Finalização", "")
+        finished = parse_br_date(finished_text) if finished_text else None
+        if finished_text and finished is None:
+            return f"“Data Finalização” inválida: “{finished_text}”; use DD/MM/AAAA."
+
+        entity = self._entity(company)
+        policy = self.policies.get(entity.regime)
+        if policy is None:
+            policy = self.policies[entity.regime] = default_policy_code(INSTANCE, entity.regime)
+        received_at = self._noon(opened)
+        due_on = self._due_on(entity, policy, opened)
+        events = [
+            EventRecord(
+                "registration",
+                received_at,
+                {"imported": True, "source": INSTANCE, "policy": policy, "due": due_on.isoformat()},
+                actor_label=IMPORT_ACTOR,
+            )
+        ]
+        concluded_at = None
+        if answer_days is not None:
+            # "Tempo Resposta" as published is the answer time (README: the date columns disagree on ~0.6 %).
+            concluded_at = self._noon(opened + timedelta(days=answer_days))
+            events.append(EventRecord("answer", concluded_at, {"imported": True}, actor_label=IMPORT_ACTOR))
+        situation = fold(get("Situação", ""))
+        closed_at = None
+        if situation.startswith(("finalizada", "encerrada")):
+            closed_at = self._noon(finished or opened)
+            if concluded_at is not None and closed_at < concluded_at:
+                closed_at = concluded_at
+            events.append(EventRecord("closure", closed_at, {"imported": True}, actor_label=IMPORT_ACTOR))
+            status = "closed"
+        else:
+            status = "answered" if concluded_at is not None else "in_analysis"
+        if resolved is not None or rating is not None:
+            at = closed_at or concluded_at or received_at
+            params = {"imported": True, "resolved": resolved, "rating": rating}
+            events.append(EventRecord("evaluation", at, params, actor_label=IMPORT_ACTOR))
+
+        state = get("UF", "").upper()
+        state = state if state in BRAZILIAN_STATES else ""
+        city = get("Cidade", "")[:120]
+        gender = _GENDERS.get(get("Sexo", "").upper(), "")
+        return CaseRecord(
+            entity_id=entity.pk,
+            instance=INSTANCE,
+            medium=MEDIUM,
+            record_type=RECORD_TYPE,
+            subject_id=self._subject(get("Grupo Problema", ""), get("Problema", "")),
+            policy=policy,
+            description=_description(row),
+            state=state,
+            city=city,
+            received_at=received_at,
+            received_on=opened,
+            due_on=due_on,
+            status=status,
+            interaction_count=1,
+            events=events,
+            # No personal data in the open data: a requester with the declared gender and place only.
+            requester=RequesterRecord("person", {"gender": gender, "state": state, "city": city}),
+            source_key=source_key,
+            imported=True,
+            concluded_at=concluded_at,
+            closed_at=closed_at,
+            resolved=resolved,
+            rating=rating,
+        )
+
+
+def subject_label(group: str, problem: str) -> str:
+    """The subject of a complaint: ``Grupo Problema: Problema`` (the product, ``Assunto``, is in the description)."""
+    label = f"{group}: {problem}" if group else problem
+    return label[:200]
+
+
+def _description(row: dict[str, str]) -> str:
+    parts = [
+        ("Assunto", "Assunto"),
+        ("Grupo Problema", "Grupo do problema"),
+        ("Problema", "Problema"),
+        ("Segmento de Mercado", "Segmento de mercado"),
+        ("Área", "Área"),
+        ("Como Comprou Contratou", "Como comprou ou contratou"),
+        ("Procurou Empresa", "Procurou a empresa antes"),
+        ("Faixa Etária", "Faixa etária"),
+    ]
+    details = "; ".join(f"{label}: {row[column]}" for column, label in parts if row.get(column))
+    return f"Reclamação registrada no consumidor.gov.br (dados abertos). {details}."
+
+
+def _lines(path: Path) -> Iterator[tuple[int, list[str] | None, str]]:
+    """(line number, fields or None for a bad line, the raw line) of ``path``; the header, if any, is line 1."""
+    encoding = encoding_of(path)
+    with path.open(encoding=encoding, errors="replace", newline="") as file:
+        reader = csv.reader(file, delimiter=";")
+        last = 0
+        try:
+            for values in reader:
+                yield reader.line_num, values, ";".join(values)
+                last = reader.line_num
+        except csv.Error as exc:
+            yield last + 1, None, str(exc)
+
+
+def consumidor_gov_import(
+    paths: list[Path],
+    *,
+    progress: Callable[[int], object] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ConsumidorGovResult:
+    """Import the open-data files ``paths``; idempotent. ``progress`` gets the lines done since its last call."""
+    result = ConsumidorGovResult()
+    importer = _Importer(result)
+    writer = CaseWriter()
+
+    def store(batch: list[CaseRecord]) -> None:
+        fresh = _fresh(writer, [r.source_key for r in batch], [""] * len(batch))
+        writer.write([batch[i] for i in fresh])
+        result.imported += len(fresh)
+        result.already_present += len(batch) - len(fresh)
+
+    with _fewer_collections(), _writing():
+        for path in paths:
+            _import_file(path, importer, result, store, progress, batch_size)
+    return result
+
+
+def _import_file(
+    path: Path,
+    importer: _Importer,
+    result: ConsumidorGovResult,
+    store: Callable[[list[CaseRecord]], None],
+    progress: Callable[[int], object] | None,
+    batch_size: int,
+) -> None:
+    name = path.name
+    columns: list[str | None] | None = None
+    seen: dict[str, int] = {}
+    batch: list[CaseRecord] = []
+    done = 0
+    tidy = importer._text
+    for line, values, raw in _lines(path):
+        done += 1
+        if progress is not None and done % 500 == 0:
+            progress(500)
+        if values is None:
+            result.errors.append(LineError(name, line, f"CSV inválido: {raw}."))
+            break
+        if not any(v.strip() for v in values):
+            continue
+        if columns is None:
+            columns, is_header = _header(values)
+            if is_header:
+                missing = [c for c in REQUIRED if c not in columns]
+                if missing:
+                    raise TableError(f"{name}: cabeçalho sem a(s) coluna(s) " + ", ".join(missing) + ".")
+                continue
+        width = len(columns)
+        # The last field may be followed by a separator (an empty field more).
+        while len(values) > width and values[-1] == "":
+            values = values[:-1]
+        if len(values) != width:
+            result.errors.append(
+                LineError(name, line, f"A linha tem {len(values)} campos; o arquivo tem {width} colunas.")
+            )
+            continue
+        row = {c: tidy(v) for c, v in zip(columns, values, strict=True) if c is not None}
+        # Two complaints can publish identical lines: the n-th copy gets the n-th key.
+        occurrence = seen.get(raw, 0)
+        seen[raw] = occurrence + 1
+        source_key = blind_index(f"{INSTANCE}\x1f{raw}\x1f{occurrence}")
+        outcome = importer.record(row, source_key)
+        if isinstance(outcome, str):
+            result.errors.append(LineError(name, line, outcome))
+            continue
+        batch.append(outcome)
+        if len(batch) >= batch_size:
+            store(batch)
+            batch = []
+    if batch:
+        store(batch)
+    if progress is not None and done % 500:
+        progress(done % 500)
+
+
+def _header(values: list[str]) -> tuple[list[str | None], bool]:
+    """The columns of a file from its first line: the header's names, or the early layout when it has none."""
+    mapped = [_column(v) for v in values]
+    if (
+        sum(m is not None for m in mapped) >= len(REQUIRED) + 2
+        and parse_br_date(values[7] if len(values) > 7 else "") is None
+    ):
+        return mapped, True
+    return list(COLUMNS), False

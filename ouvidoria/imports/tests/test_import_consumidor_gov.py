@@ -1,0 +1,216 @@
+"""``import_consumidor_gov`` over the real open-data sample, checked against a direct computation over the files."""
+
+import contextlib
+import csv
+import json
+from collections import Counter
+from datetime import date, timedelta
+from io import StringIO
+from pathlib import Path
+from statistics import fmean
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from ouvidoria.cases.models import Event, Manifestation
+from ouvidoria.catalogue.models import Subject
+from ouvidoria.entities.models import Entity
+from ouvidoria.rules.calendars import BRAZILIAN_STATES, calendar_for
+from ouvidoria.rules.deadlines import due_date
+from ouvidoria.rules.policies import get_policy
+
+SAMPLES = sorted(Path("/work/shared/data/consumidor-gov").glob("*.csv"))
+if not SAMPLES:  # the copy next to the repository, wherever it is checked out
+    SAMPLES = sorted((Path(__file__).resolve().parents[4] / "shared/data/consumidor-gov").glob("*.csv"))
+needs_samples = pytest.mark.skipif(not SAMPLES, reason="consumidor.gov.br sample files not found")
+
+# The 27 UFs, as the importer keeps them (anything else is "not informed").
+UFS = frozenset(BRAZILIAN_STATES)
+
+
+def run(command: str, *args: str) -> dict[str, Any]:
+    out = StringIO()
+    with contextlib.suppress(CommandError):
+        call_command(command, *args, "--json", stdout=out)
+    result: dict[str, Any] = json.loads(out.getvalue())
+    return result
+
+
+def tidy(value: str) -> str:
+    return " ".join(value.split())
+
+
+def br(value: str) -> date:
+    day, month, year = value.split("/")
+    return date(int(year), int(month), int(day))
+
+
+def read_sample(path: Path) -> list[list[str]]:
+    """The lines of a sample file, with nothing but the csv module: windows-1252 unless it is UTF-8."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252")
+    return list(csv.reader(StringIO(text, newline=""), delimiter=";"))
+
+
+def direct_indicators(paths: list[Path], start: date | None = None, end: date | None = None) -> dict[str, Any]:
+    """Every indicator computed straight from the files, by the definitions of docs/indicators.md.
+
+    The period is ``start``–``end``, by default from the first to the last ``Data Abertura``.
+    """
+    rows = [r for p in paths for r in read_sample(p)]
+    opened = [br(r[7]) for r in rows]
+    start, end = start or min(opened), end or max(opened)
+    calendar = calendar_for()  # an external company: no head office known, national holidays
+    policy = get_policy("consumidor-gov")
+    concluded = pending = 0
+    days: list[int] = []
+    on_time = 0
+    resolved = Counter[str]()
+    scores: list[int] = []
+    subjects = Counter[str]()
+    states = Counter[str]()
+    received_count = 0
+    for r, received in zip(rows, opened, strict=True):
+        answered = received + timedelta(days=int(r[10])) if r[10] else None
+        finalized = r[20].startswith("Finalizada")
+        closed = max(br(r[9]) if r[9] else received, answered or received) if finalized else None
+        concluded += answered is not None and start <= answered <= end
+        if received <= end and (answered is None or answered > end) and (closed is None or closed > end):
+            pending += 1
+        if not start <= received <= end:
+            continue
+        received_count += 1
+        if answered is not None:
+            days.append(int(r[10]))
+            on_time += answered <= due_date(policy, received, calendar)
+        resolved[r[21]] += 1
+        if r[22]:
+            scores.append(int(r[22]))
+        # Cells are read with their spaces tidied (trimmed, single): "Vivo - Telefônica " is "Vivo - Telefônica".
+        subjects[f"{tidy(r[15])}: {tidy(r[16])}"] += 1
+        states[r[1] if r[1] in UFS else ""] += 1
+    yes, no = resolved["Resolvida"], resolved["Não Resolvida"]
+    return {
+        "period": {"from": start.isoformat(), "to": end.isoformat()},
+        "received": received_count,
+        "concluded": concluded,
+        "pending": pending,
+        "by_type": {"reclamacao": received_count},
+        "by_instance": {"consumidor-gov": received_count},
+        "by_medium": {"external-platform": received_count},
+        "by_subject": dict(subjects),
+        "by_state": dict(states),
+        "avg_response_days": round(fmean(days), 2),
+        "on_time_rate": round(on_time / len(days), 4),
+        "upheld_rate": None,
+        "resolved_rate": round(yes / (yes + no), 4),
+        "satisfaction_avg": round(fmean(scores), 2),
+        "extension_rate": 0.0,
+    }
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_indicators_after_import_equal_a_direct_computation_over_the_files():
+    result = run("import_consumidor_gov", *map(str, SAMPLES))
+    assert result["errors"] == []
+    assert result["imported"] == 5517 + 5901  # repeated lines are real complaints: all kept
+
+    expected = direct_indicators(SAMPLES)
+    period = expected["period"]
+    got = run("indicators", "--from", period["from"], "--to", period["to"], "--instance", "consumidor-gov")
+    labels = dict(Subject.objects.values_list("code", "label"))
+    got["by_subject"] = {labels[code]: n for code, n in got["by_subject"].items()}
+
+    for key, value in expected.items():
+        assert got[key] == value, key
+
+    # A period that ends while complaints are still open: pending ones, and complaints concluded after it.
+    part = direct_indicators(SAMPLES, date(2014, 8, 1), date(2014, 8, 31))
+    got = run("indicators", "--from", "2014-08-01", "--to", "2014-08-31", "--instance", "consumidor-gov")
+    got["by_subject"] = {labels[code]: n for code, n in got["by_subject"].items()}
+    assert part["pending"] > 0
+    assert part["received"] < expected["received"]
+    for key, value in part.items():
+        assert got[key] == value, key
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_importing_the_same_file_again_adds_nothing():
+    first = run("import_consumidor_gov", str(SAMPLES[0]))
+    again = run("import_consumidor_gov", str(SAMPLES[0]))
+    assert (first["imported"], again["imported"], again["already_present"]) == (5517, 0, 5517)
+    assert Manifestation.objects.count() == 5517
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_companies_become_external_entities_and_cases_carry_the_mapping():
+    run("import_consumidor_gov", str(SAMPLES[0]))
+    sky = Entity.objects.get(name="SKY")
+    assert sky.is_external
+    assert sky.regime == "other"
+    m = Manifestation.objects.filter(entity=sky, resolved=False, rating=1).order_by("pk").first()
+    assert m is not None
+    assert (m.instance_id, m.medium_id, m.record_type_id, m.policy_id) == (
+        "consumidor-gov",
+        "external-platform",
+        "reclamacao",
+        "consumidor-gov",
+    )
+    assert m.status == "closed"
+    assert m.imported
+    assert m.practiced_days is not None
+    assert m.closed_at is not None
+    assert m.concluded_at is not None
+    assert m.closed_at >= m.concluded_at
+    assert m.requester is not None
+    assert m.requester.gender in ("F", "M")
+    assert not m.requester.document
+    kinds = set(Event.objects.filter(manifestation=m).values_list("kind", flat=True))
+    assert kinds == {"registration", "answer", "closure", "evaluation"}
+
+
+@pytest.mark.django_db
+def test_a_header_utf8_file_with_lost_accents_and_bad_lines(tmp_path):
+    header = (
+        "Regi\ufffdo;UF;Cidade;Sexo;Faixa Et\ufffdria;Ano Abertura;M\ufffds Abertura;Data Abertura;Data Resposta;"
+        "Data Finaliza\ufffd\ufffdo;Tempo Resposta;Nome Fantasia;Segmento de Mercado;\ufffdrea;Assunto;"
+        "Grupo Problema;Problema;Como Comprou Contratou;Procurou Empresa;Respondida;Situa\ufffd\ufffdo;"
+        "Avalia\ufffd\ufffdo Reclama\ufffd\ufffdo;Nota do Consumidor;Canal de Origem"
+    )
+    place = "SE;SP;Santos"
+    company = "Loja X;Varejo;Varejo;Celular;Entrega;Atraso;Internet;S"
+    good = f"{place};F;entre 31 a 40 anos;2015;3;02/03/2015;05/03/2015;20/03/2015;3;{company};S;Finalizada avaliada;"
+    good += "N\ufffdo Resolvida;2;Plataforma Web"
+    unanswered = f"{place};M;entre 31 a 40 anos;2015;3;02/03/2015;;20/03/2015;;{company};N;"
+    unanswered += "Finalizada n\ufffdo avaliada;N\ufffdo Avaliada;;"
+    bad_date = good.replace("02/03/2015", "31/02/2015")
+    bad_score = good.replace(";2;Plataforma", ";9;Plataforma")
+    path = tmp_path / "2015-03.csv"
+    path.write_text("\r\n".join([header, good, bad_date, unanswered, bad_score, good]) + "\r\n", encoding="utf-8")
+
+    result = run("import_consumidor_gov", str(path))
+
+    assert result["imported"] == 3  # the repeated line is a second complaint
+    assert [(e["line"], e["message"].split("”")[0]) for e in result["errors"]] == [
+        (3, "“Data Abertura"),
+        (5, "“Nota do Consumidor"),
+    ]
+    cases = list(Manifestation.objects.order_by("pk"))
+    assert [m.resolved for m in cases] == [False, None, False]
+    assert cases[1].concluded_at is None
+    assert cases[1].status == "closed"
+    assert cases[0].practiced_days == 3
+    assert cases[0].rating == 2
+
+
+@pytest.mark.django_db
+def test_missing_file_is_a_clear_error():
+    with pytest.raises(CommandError, match="Arquivo não encontrado"):
+        call_command("import_consumidor_gov", "/nao/existe.csv", "--json", stdout=StringIO())

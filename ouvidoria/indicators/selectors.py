@@ -1,0 +1,200 @@
+"""The performance indicators of seed 001 "Indicadores de desempenho", computed in the database.
+
+``indicators`` is shared by ``manage.py indicators`` and the dashboard. Each figure is an aggregation (COUNT, AVG,
+GROUP BY) over the manifestations in scope; no row is read into Python. Formulas and their sources:
+docs/indicators.md.
+"""
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Avg, Count, Expression, F, Q, QuerySet
+from django.db.models.expressions import Func
+from django.db.models.fields import IntegerField
+from django.db.models.functions import TruncDate
+from django.db.models.lookups import LessThanOrEqual
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
+
+from ouvidoria.cases.models import Manifestation
+from ouvidoria.catalogue.models import Instance, Medium, RecordType, Subject
+from ouvidoria.entities.models import Entity
+
+# Decimal places of the figures that are not counts.
+RATE_PLACES = 4
+MEAN_PLACES = 2
+# The breakdowns of the received manifestations: key, the column grouped by, and where its label comes from.
+BREAKDOWNS: tuple[tuple[str, str], ...] = (
+    ("by_type", "record_type_id"),
+    ("by_instance", "instance_id"),
+    ("by_medium", "medium_id"),
+    ("by_subject", "subject_id"),
+    ("by_state", "state"),
+)
+NO_SUBJECT = "Sem assunto"
+NO_STATE = "Não informada"
+
+
+class DaysBetween(Func):
+    """Whole calendar days from the date ``start`` to the date ``end`` (``end - start``), as an integer.
+
+    PostgreSQL: ``date - date`` is an integer number of days. SQLite keeps dates as ISO text: ``julianday()``
+    turns them into day numbers.
+    """
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    arity = 2
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+def _local_date(field: str) -> Expression:
+    """The local (``TIME_ZONE``) date of a timestamp column, as the case page shows it."""
+    return TruncDate(field, tzinfo=timezone.get_current_timezone())
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, RATE_PLACES) if whole else None
+
+
+def _mean(value: float | None) -> float | None:
+    return None if value is None else round(float(value), MEAN_PLACES)
+
+
+class UnknownFilter(ValueError):
+    """An entity or instance code that does not exist; ``option`` names the filter."""
+
+    def __init__(self, option: str, value: str) -> None:
+        super().__init__(f"{option}: {value}")
+        self.option = option
+        self.value = value
+
+
+def scope_filter(
+    qs_scope: QuerySet[Manifestation], *, entity: Entity | str | None = None, instance: Instance | str | None = None
+) -> QuerySet[Manifestation]:
+    """``qs_scope`` narrowed to one entity and one instance (by object or by slug/code)."""
+    if isinstance(entity, str):
+        found = Entity.objects.filter(slug=entity).first()
+        if found is None:
+            raise UnknownFilter("entity", entity)
+        entity = found
+    if isinstance(instance, str):
+        found_instance = Instance.objects.filter(code=instance).first()
+        if found_instance is None:
+            raise UnknownFilter("instance", instance)
+        instance = found_instance
+    if entity is not None:
+        qs_scope = qs_scope.filter(entity_id=entity.pk)
+    if instance is not None:
+        qs_scope = qs_scope.filter(instance_id=instance.pk)
+    return qs_scope
+
+
+def indicators(
+    qs_scope: QuerySet[Manifestation],
+    date_from: date,
+    date_to: date,
+    entity: Entity | str | None = None,
+    instance: Instance | str | None = None,
+) -> dict[str, Any]:
+    """The indicators of the manifestations in ``qs_scope`` for the period ``date_from``–``date_to`` (inclusive).
+
+    ``qs_scope`` is what the caller may see (``restrict``); ``entity`` and ``instance`` narrow it further.
+    Raises ``UnknownFilter`` for a slug or code that does not exist.
+    """
+    if date_to < date_from:
+        raise ValueError("date_to before date_from")
+    scope = scope_filter(qs_scope, entity=entity, instance=instance)
+    period_start, period_end = _start_of(date_from), _start_of(date_to + timedelta(days=1))
+    in_period = Q(received_on__gte=date_from, received_on__lte=date_to)
+
+    # One pass over the scope for the period counts: concluded in the period, and pending at its end (received by
+    # then, neither concluded nor archived by then: an imported case archived unanswered is no longer pending).
+    flow = scope.aggregate(
+        concluded=Count("pk", filter=Q(concluded_at__gte=period_start, concluded_at__lt=period_end)),
+        pending=Count(
+            "pk",
+            filter=Q(received_on__lte=date_to)
+            & (Q(concluded_at__isnull=True) | Q(concluded_at__gte=period_end))
+            & (Q(closed_at__isnull=True) | Q(closed_at__gte=period_end)),
+        ),
+    )
+
+    received = scope.filter(in_period)
+    answered = Q(concluded_at__isnull=False)
+    concluded_on = _local_date("concluded_at")
+    figures = received.aggregate(
+        n_received=Count("pk"),
+        n_answered=Count("pk", filter=answered),
+        mean_response_days=Avg(DaysBetween(concluded_on, F("received_on")), filter=answered),
+        n_on_time=Count("pk", filter=Q(answered, LessThanOrEqual(concluded_on, F("due_on")))),
+        n_upheld=Count("pk", filter=Q(merits="upheld")),
+        n_not_upheld=Count("pk", filter=Q(merits="not_upheld")),
+        n_resolved=Count("pk", filter=Q(resolved=True)),
+        n_not_resolved=Count("pk", filter=Q(resolved=False)),
+        mean_rating=Avg("rating"),
+        n_extended=Count("pk", filter=Q(extension_count__gt=0)),
+    )
+
+    result: dict[str, Any] = {
+        "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
+        "entity": entity.slug if isinstance(entity, Entity) else entity,
+        "instance": instance.code if isinstance(instance, Instance) else instance,
+        "received": figures["n_received"],
+        "concluded": flow["concluded"],
+        "pending": flow["pending"],
+    }
+    for key, column in BREAKDOWNS:
+        rows = received.values_list(column).annotate(count=Count("pk")).order_by("-count", column)
+        result[key] = _labelled(key, list(rows))
+    result |= {
+        "avg_response_days": _mean(figures["mean_response_days"]),
+        "on_time_rate": _ratio(figures["n_on_time"], figures["n_answered"]),
+        "upheld_rate": _ratio(figures["n_upheld"], figures["n_upheld"] + figures["n_not_upheld"]),
+        "resolved_rate": _ratio(figures["n_resolved"], figures["n_resolved"] + figures["n_not_resolved"]),
+        "satisfaction_avg": _mean(figures["mean_rating"]),
+        "extension_rate": _ratio(figures["n_extended"], figures["n_received"]),
+    }
+    return result
+
+
+def _labelled(key: str, rows: list[tuple[Any, int]]) -> list[dict[str, Any]]:
+    """``[{"key", "label", "count"}]`` for grouped counts; catalogue keys as codes, labels in Portuguese."""
+    ids = [value for value, _ in rows if value is not None]
+    if key == "by_subject":
+        subjects = {
+            pk: (code, label)
+            for pk, code, label in Subject.objects.filter(pk__in=ids).values_list("pk", "code", "label")
+        }
+        return [
+            {"key": subjects[pk][0], "label": subjects[pk][1], "count": n}
+            if pk is not None
+            else {"key": "", "label": NO_SUBJECT, "count": n}
+            for pk, n in rows
+        ]
+    if key == "by_state":
+        return [{"key": uf, "label": uf or NO_STATE, "count": n} for uf, n in rows]
+    model = {"by_type": RecordType, "by_instance": Instance, "by_medium": Medium}[key]
+    labels = dict(model._default_manager.filter(pk__in=ids).values_list("pk", "label"))
+    return [{"key": pk, "label": labels.get(pk, pk), "count": n} for pk, n in rows]
+
+
+def default_period(today: date | None = None) -> tuple[date, date]:
+    """The current month up to today: the dashboard's period when none is asked for."""
+    today = today or timezone.localdate()
+    return today.replace(day=1), today
