@@ -20,11 +20,14 @@ def _jobs_run_at_once() -> None:
 @pytest.fixture(autouse=True)
 def _fresh_caches(request: pytest.FixtureRequest) -> Iterator[None]:
     # Imported here so the pure-rules tests also run without Django (`-p no:django`).
+    from django.core.cache import cache
+
     from ouvidoria.cases import catalogue_cache
     from ouvidoria.entities.services import calendars_forget
 
     catalogue_cache.clear()
     calendars_forget()
+    cache.clear()  # the portal's rate limits
     if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
         # Transactional tests flush the database, catalogues included: put them back.
         from ouvidoria.catalogue.services import catalogues_load

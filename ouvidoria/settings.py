@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "ouvidoria.indicators",
     "ouvidoria.accounts",
     "ouvidoria.workspace",
+    "ouvidoria.reports",
+    "ouvidoria.portal",
     "ouvidoria.front",
     "ouvidoria.notify",
 ]
@@ -241,3 +243,12 @@ if _HUEY_REDIS_URL:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": _HUEY_REDIS_URL})
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
+
+# A cache every process shares: the portal's rate limits count across gunicorn workers. Files under var/ by default;
+# Redis when OUVIDORIA_CACHE_REDIS_URL is set.
+_CACHE_REDIS_URL = env_str("OUVIDORIA_CACHE_REDIS_URL", "")
+CACHES: dict[str, Any] = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_REDIS_URL}
+    if _CACHE_REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+}

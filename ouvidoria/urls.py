@@ -3,7 +3,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("ouvidoria.front.urls")),
+    path("", include("ouvidoria.portal.urls")),
     path("", include("ouvidoria.accounts.urls")),
+    path("painel/relatorios/", include("ouvidoria.reports.urls")),
     path("painel/", include("ouvidoria.workspace.urls")),
     path("api/", include("ouvidoria.api.urls")),
     path("admin/", admin.site.urls),

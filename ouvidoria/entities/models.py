@@ -45,6 +45,14 @@ class Entity(models.Model):
     substitute_name = models.CharField(_("ouvidor substituto"), max_length=200, blank=True)
     substitute_email = models.EmailField(_("e-mail do substituto"), blank=True)
     substitute_phone = models.CharField(_("telefone do substituto"), max_length=20, blank=True)
+    # What the citizen portal shows (seed 002 art. 2: the Ouvidoria's contacts, hours and deadlines; seed 000 §4: the
+    # channels of the funnel).
+    sac_phone = models.CharField(_("telefone do SAC"), max_length=30, blank=True)
+    sac_email = models.EmailField(_("e-mail do SAC"), blank=True)
+    sac_hours = models.CharField(_("horário do SAC"), max_length=120, blank=True)
+    transactional_phone = models.CharField(_("telefone da central de atendimento"), max_length=30, blank=True)
+    ombudsman_hours = models.CharField(_("horário da Ouvidoria"), max_length=120, blank=True)
+    website = models.URLField(_("site"), blank=True)
     warning_business_days = models.PositiveSmallIntegerField(_("aviso antes do prazo (dias úteis)"), default=2)
     # Managed by the calendar services; bumps whenever closures or the head office change so cached calendars
     # and open deadlines are recomputed.

@@ -376,6 +376,13 @@ def demo_entities_ensure() -> tuple[list[Entity], int]:
                 "substitute_name": spec.substitute[0],
                 "substitute_email": spec.substitute[1],
                 "substitute_phone": spec.substitute[2],
+                # Fictitious contacts in the 0800 range, for the citizen portal.
+                "sac_phone": f"0800 {base[:3]} {base[3:7]}",
+                "sac_email": f"sac@{spec.slug}.example.com",
+                "sac_hours": "Segunda a sexta, das 8h às 20h; sábados, das 9h às 15h",
+                "transactional_phone": f"0800 {base[4:7]} {base[:4]}",
+                "ombudsman_hours": "Segunda a sexta, das 9h às 18h",
+                "website": f"https://www.{spec.slug}.example.com",
             },
         )
         created += is_new

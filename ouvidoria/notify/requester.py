@@ -73,3 +73,29 @@ def requester_notify(m: Manifestation, *, event: Event, notice: RequesterNotice)
         body="\n\n".join(parts) + "\n",
         manifestation=m,
     )
+
+
+def requester_acknowledge(m: Manifestation) -> OutboundEmail | None:
+    """The e-mail right after a registration from the portal: the protocol and the deadline (seed 000 §4.3.1)."""
+    to = requester_address(m)
+    if not to:
+        return None
+    assert m.requester is not None
+    name = m.requester.display_name.strip()
+    protocol = m.formatted_protocol
+    body = "\n\n".join(
+        [
+            f"Olá, {name}." if name else "Olá.",
+            f"Recebemos sua manifestação em {m.received_on:%d/%m/%Y}. O número de protocolo é {protocol}.",
+            f"Responderemos até {m.due_on:%d/%m/%Y}. Para acompanhar, adicionar informações ou anexos, use o "
+            "protocolo e este e-mail na página “Acompanhar manifestação”.",
+            f"Atenciosamente,\n{m.instance.label} — {m.entity.name}",
+        ]
+    )
+    return email_queue(
+        key=f"requester:registration:{m.pk}",
+        to=to,
+        subject=f"Recebemos sua manifestação — protocolo {protocol}",
+        body=body + "\n",
+        manifestation=m,
+    )

@@ -179,3 +179,12 @@ def rating_due(policy: DeadlinePolicy, answered: date) -> date | None:
     if policy.rating_days is None:
         return None
     return answered + timedelta(days=policy.rating_days)
+
+
+# The requester may evaluate the answer within 20 days of it (the window of consumidor.gov.br, seed 000 §1.2, applied
+# to every channel of the portal: docs/regulation.md, "Portal").
+EVALUATION_WINDOW_DAYS = 20
+
+
+def evaluation_open(answered: date, today: date) -> bool:
+    return answered <= today <= answered + timedelta(days=EVALUATION_WINDOW_DAYS)

@@ -1,0 +1,169 @@
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from ouvidoria.cases import services
+from ouvidoria.cases.models import Manifestation
+from ouvidoria.cases.tests.factories import EntityFactory, register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def insurer():
+    return EntityFactory.create(slug="horizonte", name="Seguradora Horizonte", regime="susep", opin_participant=True)
+
+
+@pytest.fixture
+def health():
+    return EntityFactory.create(slug="vida", name="Saúde Vida", regime="ans")
+
+
+def form_data(**overrides):
+    data = {
+        "name": "Joana Souza",
+        "social_name": "Jo Souza",
+        "email": "joana@example.com",
+        "record_type": "reclamacao",
+        "description": "Meu sinistro foi negado sem explicação.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_entity_page_shows_the_funnel_contacts_and_deadlines(insurer):
+    page = Client().get(reverse("portal:entity", args=["horizonte"])).content.decode()
+    for text in ("SAC", "Ouvidoria", "consumidor.gov.br", "Prazo de resposta", "protocolo do atendimento anterior"):
+        assert text in page
+
+
+def test_fale_conosco_gives_the_protocol_and_the_opin_deadline_on_screen_and_by_email(
+    insurer, django_capture_on_commit_callbacks
+):
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("portal:contact", args=["horizonte"]), form_data(), follow=True)
+    m = Manifestation.objects.get()
+    assert m.instance_id == "opin-service-desk"
+    assert (m.due_on - m.received_on).days >= 15
+    page = response.content.decode()
+    assert m.formatted_protocol in page
+    assert f"{m.due_on:%d/%m/%Y}" in page
+    [email] = mail.outbox
+    assert email.to == ["joana@example.com"]
+    assert m.formatted_protocol in email.body
+    assert "Jo Souza" in email.body  # the social name, wherever it is set
+
+
+def test_bad_input_names_the_field_in_portuguese_and_writes_nothing(insurer):
+    response = Client().post(reverse("portal:contact", args=["horizonte"]), form_data(email="joana", description=""))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "E-mail inválido" in page
+    assert "Descreva sua manifestação" in page
+    assert not Manifestation.objects.exists()
+
+
+def test_the_honeypot_registers_nothing_and_the_rate_limit_stops_floods(insurer):
+    client = Client()
+    assert (
+        client.post(reverse("portal:contact", args=["horizonte"]), form_data(website="http://spam")).status_code == 302
+    )
+    assert not Manifestation.objects.exists()
+    statuses = [client.post(reverse("portal:contact", args=["horizonte"]), form_data()).status_code for _ in range(6)]
+    assert statuses[:5] == [302] * 5
+    assert statuses[5] == 429
+
+
+def test_attachments_are_checked_on_content(insurer):
+    fake = SimpleUploadedFile("nota.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
+    response = Client().post(reverse("portal:contact", args=["horizonte"]), form_data(attachments=[fake]))
+    assert response.status_code == 400
+    assert not Manifestation.objects.exists()
+    good = SimpleUploadedFile("nota.txt", b"texto simples do comprovante", "text/plain")
+    assert (
+        Client().post(reverse("portal:contact", args=["horizonte"]), form_data(attachments=[good])).status_code == 302
+    )
+    assert Manifestation.objects.get().attachments.count() == 1
+
+
+def test_the_ouvidoria_of_an_opin_participant_requires_the_earlier_protocol_and_explains_why(insurer):
+    url = reverse("portal:ombudsman", args=["horizonte"])
+    page = Client().get(url).content.decode()
+    assert "última instância" in page
+    response = Client().post(url, form_data(document="529.982.247-25"))
+    assert response.status_code == 400
+    assert "protocolo do atendimento anterior" in response.content.decode()
+
+
+def test_the_ouvidoria_refuses_a_first_instance_protocol_still_fresh(insurer):
+    sac = register(insurer, instance="sac")
+    response = Client().post(
+        reverse("portal:ombudsman", args=["horizonte"]),
+        form_data(document="529.982.247-25", earlier_protocol=sac.protocol),
+    )
+    assert response.status_code == 400
+    assert "3 dias úteis" in response.content.decode()
+
+
+def test_the_ans_ouvidoria_asks_for_the_earlier_protocol_but_never_requires_it(health):
+    url = reverse("portal:ombudsman", args=["vida"])
+    assert "não tem problema" in Client().get(url).content.decode()
+    assert Client().post(url, form_data(document="529.982.247-25")).status_code == 302
+    assert Manifestation.objects.get().instance_id == "ouvidoria"
+
+
+def test_lookup_reveals_nothing_for_a_wrong_pair_and_shows_only_public_events(insurer):
+    m = register(insurer, instance="sac")
+    services.manifestation_note(m, body="Cliente já reclamou antes (nota interna)", actor=None)
+    services.manifestation_message_out(m, body="Estamos analisando.", actor=None)
+    client = Client()
+    wrong = client.post(reverse("portal:lookup"), {"protocol": m.protocol, "contact": "outra@example.com"})
+    missing = client.post(reverse("portal:lookup"), {"protocol": "2026-0000999-0", "contact": "maria@example.com"})
+    assert wrong.status_code == missing.status_code == 400
+    message = "Não encontramos uma manifestação com esse protocolo e esse e-mail ou CPF."
+    assert message in wrong.content.decode()
+    assert message in missing.content.decode()
+    assert client.get(reverse("portal:case", args=[m.protocol])).status_code == 404
+    ok = client.post(
+        reverse("portal:lookup"), {"protocol": m.formatted_protocol, "contact": "maria@example.com"}, follow=True
+    )
+    page = ok.content.decode()
+    assert "Estamos analisando." in page
+    assert "nota interna" not in page
+    by_cpf = Client().post(reverse("portal:lookup"), {"protocol": m.protocol, "contact": "529.982.247-25"})
+    assert by_cpf.status_code == 302
+
+
+def test_lookup_attempts_are_rate_limited(insurer):
+    client = Client()
+    codes = [
+        client.post(reverse("portal:lookup"), {"protocol": "1", "contact": "x@example.com"}).status_code
+        for _ in range(11)
+    ]
+    assert codes[-1] == 429
+
+
+def test_the_requester_adds_a_complement_and_evaluates_the_closed_case(insurer):
+    m = register(insurer, instance="sac")
+    client = Client()
+    client.post(reverse("portal:lookup"), {"protocol": m.protocol, "contact": "maria@example.com"})
+    client.post(reverse("portal:complement", args=[m.protocol]), {"body": "Segue o número do sinistro: 123."})
+    assert m.events.filter(kind="message_in", body__contains="sinistro: 123").exists()
+    services.manifestation_answer(m, body="Pagamento liberado.", actor=None)
+    services.manifestation_close(m, actor=None)
+    page = client.get(reverse("portal:case", args=[m.protocol])).content.decode()
+    assert "Avalie o atendimento" in page
+    assert "citando este protocolo" in page
+    bad = client.post(reverse("portal:evaluate", args=[m.protocol]), {"resolved": "no"})
+    assert bad.status_code == 400
+    assert "Dê uma nota de 1 a 5" in bad.content.decode()
+    client.post(reverse("portal:evaluate", args=[m.protocol]), {"resolved": "no", "rating": "2", "comment": "Demorou."})
+    m.refresh_from_db()
+    assert (m.resolved, m.rating) == (False, 2)
+    again = client.post(reverse("portal:evaluate", args=[m.protocol]), {"resolved": "yes", "rating": "5"})
+    assert again.status_code == 400
+    next_url = client.get(reverse("portal:case", args=[m.protocol])).context["next_instance_url"]
+    assert next_url == f"/atendimento/horizonte/ouvidoria/?protocolo={m.protocol}"

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from ouvidoria.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("atendimento/", views.portal_home, name="home"),
+    path("atendimento/<slug:slug>/", views.entity_home, name="entity"),
+    path("atendimento/<slug:slug>/fale-conosco/", views.contact, name="contact"),
+    path("atendimento/<slug:slug>/ouvidoria/", views.ombudsman, name="ombudsman"),
+    path("atendimento/<slug:slug>/recebida/", views.received, name="received"),
+    path("acompanhar/", views.lookup, name="lookup"),
+    path("acompanhar/<str:protocol>/", views.case, name="case"),
+    path("acompanhar/<str:protocol>/complemento/", views.complement, name="complement"),
+    path("acompanhar/<str:protocol>/avaliacao/", views.evaluate, name="evaluate"),
+]

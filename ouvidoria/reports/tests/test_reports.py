@@ -1,0 +1,146 @@
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from ouvidoria.cases import services as cases
+from ouvidoria.cases.tests.factories import EntityFactory, register, signed_in, staff_user
+from ouvidoria.reports import services
+from ouvidoria.reports.models import Report
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bank():
+    return EntityFactory.create(regime="bcb", slug="consorcio", name="Consórcio Alfa")
+
+
+def test_a_generated_report_is_final_and_a_change_opens_a_new_version(bank, django_capture_on_commit_callbacks):
+    first = services.report_open(entity=bank, kind="bcb-agreements", reference=date(2026, 10, 5))
+    assert services.report_open(entity=bank, kind="bcb-agreements", reference=date(2026, 10, 20)) == first
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_generate(first, actor=None)
+    first.refresh_from_db()
+    assert first.status == "done"
+    with pytest.raises(ValidationError):
+        services.report_sections_save(first, sections={})
+    second = services.report_open(entity=bank, kind="bcb-agreements", reference=date(2026, 10, 1))
+    assert second.version == 2
+
+
+def test_reports_of_another_regime_are_refused(bank):
+    with pytest.raises(ValidationError, match="não se aplica"):
+        services.report_open(entity=bank, kind="ans-yearly", reference=date(2025, 1, 1))
+
+
+def test_the_qualitative_sections_are_required_before_generating(bank):
+    report = services.report_open(entity=bank, kind="bcb-monthly", reference=date(2026, 10, 1))
+    with pytest.raises(ValidationError, match="Ações desenvolvidas"):
+        services.report_generate(report, actor=None)
+
+
+def test_the_agreements_spreadsheet_lists_the_month_agreements_in_pdf_and_xlsx(
+    bank, django_capture_on_commit_callbacks
+):
+    case = register(bank, instance="ouvidoria", received_at=None)
+    cases.manifestation_agreement(
+        case, agreed_on=case.received_on, description="Estorno de duas parcelas", amount=Decimal("1234.56"), actor=None
+    )
+    report = services.report_open(entity=bank, kind="bcb-agreements", reference=case.received_on)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_generate(report, actor=None)
+    report.refresh_from_db()
+    assert report.status == "done", report.error
+    assert report.pdf.read().startswith(b"%PDF")
+    sheet = load_workbook(io.BytesIO(report.xlsx.read())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Protocolo"
+    assert rows[1][0] == case.formatted_protocol
+    assert rows[1][5] == 1234.56
+    assert report.keep_until.year == report.generated_at.year + 5
+    assert len(report.pdf_sha256) == 64
+
+
+def test_reports_past_five_years_are_purged_with_their_files(bank, django_capture_on_commit_callbacks):
+    report = services.report_open(entity=bank, kind="bcb-agreements", reference=date(2026, 10, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_generate(report, actor=None)
+    report.refresh_from_db()
+    path = report.pdf.path
+    assert services.reports_purge(today=report.keep_until) == 0
+    assert services.reports_purge(today=date(report.keep_until.year, 12, 31)) == 1
+    assert not Report.objects.exists()
+    import os
+
+    assert not os.path.exists(path)
+
+
+def test_the_ouvidor_writes_and_generates_managers_download_analysts_do_not_see_reports(
+    bank, django_capture_on_commit_callbacks
+):
+    ouvidor = signed_in(staff_user("ombudsman", entities=[bank]))
+    response = ouvidor.post(
+        reverse("reports:new"), {"entity": "consorcio", "kind": "bcb-agreements", "period": "2026-10"}
+    )
+    report = Report.objects.get()
+    assert response["Location"] == reverse("reports:detail", args=[report.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        ouvidor.post(reverse("reports:detail", args=[report.pk]), {"generate": "1"})
+    report.refresh_from_db()
+    assert report.status == "done"
+    progress = ouvidor.get(reverse("reports:progress", args=[report.pk])).content.decode()
+    assert "Baixar PDF" in progress
+    manager = signed_in(staff_user("manager", entities=[bank]))
+    assert manager.get(reverse("reports:file", args=[report.pk, "pdf"])).status_code == 200
+    assert manager.post(reverse("reports:new"), {"entity": "consorcio"}).status_code == 404
+    analyst = signed_in(staff_user("analyst", entities=[bank]))
+    assert analyst.get(reverse("reports:detail", args=[report.pk])).status_code == 404
+    stranger = signed_in(staff_user("manager", entities=[EntityFactory.create()]))
+    assert stranger.get(reverse("reports:file", args=[report.pk, "pdf"])).status_code == 404
+
+
+def test_bad_period_gets_a_portuguese_message(bank):
+    ouvidor = signed_in(staff_user("ombudsman", entities=[bank]))
+    page = ouvidor.post(
+        reverse("reports:new"), {"entity": "consorcio", "kind": "bcb-monthly", "period": "outubro"}, follow=True
+    )
+    assert "Período inválido" in page.content.decode()
+
+
+def test_the_ans_yearly_report_compares_each_month_with_the_year_before(django_capture_on_commit_callbacks):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    health = EntityFactory.create(regime="ans", slug="vida")
+    sp = ZoneInfo("America/Sao_Paulo")
+    for when in (
+        datetime(2025, 3, 10, 10, tzinfo=sp),
+        datetime(2026, 3, 11, 10, tzinfo=sp),
+        datetime(2026, 3, 12, 10, tzinfo=sp),
+    ):
+        m = register(health, instance="ouvidoria", received_at=when)
+        cases.manifestation_set_merits(m, reason="contract_breach", actor=None)
+        cases.manifestation_answer(m, body="Resolvido.", actor=None)
+    report = services.report_open(entity=health, kind="ans-yearly", reference=date(2026, 1, 1))
+    services.report_sections_save(
+        report, sections={"analysis": "Alta em março.", "actions": "Treinamento.", "recommendations": "Revisar."}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_generate(report, actor=None)
+    report.refresh_from_db()
+    assert report.status == "done", report.error
+    book = load_workbook(io.BytesIO(report.xlsx.read()))
+    monthly = list(book["Mensal"].iter_rows(values_only=True))
+    assert monthly[0][-2:] == ("Recebidas (ano anterior)", "Concluídas (ano anterior)")
+    assert len(monthly) == 13
+    march = monthly[3]
+    assert march[0] == "mar/26"
+    assert march[1] == 2  # received in March 2026
+    assert march[-2] == 1  # received in March 2025
+    assert march[4] == 100.0  # upheld rate, in percent
+    assert report.pdf.read().startswith(b"%PDF")

@@ -1,0 +1,141 @@
+"""The reports the ombudsman signs: which exist, which period each covers, and how long they are kept.
+
+Sources: seed 001 "Obrigações legais" VII (monthly quantitative and qualitative report to the director, and the monthly
+spreadsheet of agreements made by the Ouvidoria), VIII (semiannual report, base dates 30 June and 31 December),
+IX (kept 5 years for the regulators); seed 001 "Relatório Semestral"; seed 002 art. 4 VI (ANS yearly statistical
+and analytical report: monthly and yearly figures compared with the same period of the year before, actions taken,
+recommendations) and §1 (sent at the end of each calendar year, kept 5 years).
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ouvidoria.rules.errors import RuleViolation
+
+RETENTION_YEARS = 5
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    code: str
+    label: str
+    regimes: frozenset[str]
+    span: str  # month, semester, year
+    # Qualitative sections the Ouvidor writes in the product, in the order they are printed.
+    sections: tuple[tuple[str, str], ...]
+    source: str
+    # Compare each month with the same month of the year before (ANS art. 4 VI a).
+    compare_previous_year: bool = False
+
+
+_QUALITATIVE = (("analysis", "Análise qualitativa"),)
+_ACTIONS = (
+    ("analysis", "Análise qualitativa"),
+    ("actions", "Ações desenvolvidas pela Ouvidoria"),
+    ("recommendations", "Recomendações de medidas corretivas e de melhoria"),
+)
+
+KINDS: dict[str, ReportKind] = {
+    k.code: k
+    for k in (
+        ReportKind(
+            "bcb-monthly",
+            "Relatório mensal ao Diretor (quantitativo e qualitativo)",
+            frozenset({"bcb"}),
+            "month",
+            _ACTIONS,
+            "seed 001, Obrigações legais VII",
+        ),
+        ReportKind(
+            "bcb-agreements",
+            "Planilha mensal de controle dos acordos realizados pela Ouvidoria",
+            frozenset({"bcb"}),
+            "month",
+            (),
+            "seed 001, Obrigações legais VII",
+        ),
+        ReportKind(
+            "bcb-semiannual",
+            "Relatório semestral da Ouvidoria (datas-base 30/6 e 31/12)",
+            frozenset({"bcb"}),
+            "semester",
+            _ACTIONS,
+            "seed 001, Relatório Semestral e Obrigações legais VIII",
+        ),
+        ReportKind(
+            "ans-yearly",
+            "Relatório estatístico e analítico anual (ANS)",
+            frozenset({"ans"}),
+            "year",
+            _ACTIONS,
+            "seed 002, art. 4 VI e §1",
+            compare_previous_year=True,
+        ),
+    )
+}
+
+
+def report_kind(code: str) -> ReportKind:
+    try:
+        return KINDS[code]
+    except KeyError:
+        raise RuleViolation("kind", f"Relatório desconhecido: {code}. Use um de: {', '.join(KINDS)}.") from None
+
+
+def kinds_for(regime: str) -> list[ReportKind]:
+    return [k for k in KINDS.values() if regime in k.regimes]
+
+
+def report_period(kind: ReportKind, reference: date) -> tuple[date, date]:
+    """The period a report covers, from any day inside it."""
+    if kind.span == "month":
+        start = reference.replace(day=1)
+        return start, (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    if kind.span == "semester":
+        if reference.month <= 6:
+            return date(reference.year, 1, 1), date(reference.year, 6, 30)
+        return date(reference.year, 7, 1), date(reference.year, 12, 31)
+    return date(reference.year, 1, 1), date(reference.year, 12, 31)
+
+
+def parse_period(kind: ReportKind, text: str) -> tuple[date, date]:
+    """``2026-03`` for monthly reports, ``2026S1`` or ``2026S2`` for semiannual ones, ``2026`` for yearly ones."""
+    text = text.strip().upper()
+    try:
+        if kind.span == "month":
+            year, month = text.split("-")
+            return report_period(kind, date(int(year), int(month), 1))
+        if kind.span == "semester":
+            year, half = text.split("S")
+            if half not in {"1", "2"}:
+                raise ValueError
+            return report_period(kind, date(int(year), 1 if half == "1" else 7, 1))
+        return report_period(kind, date(int(text), 1, 1))
+    except ValueError:
+        example = {"month": "2026-03", "semester": "2026S1", "year": "2026"}[kind.span]
+        raise RuleViolation("period", f"Período inválido: “{text}”. Use o formato {example}.") from None
+
+
+def period_label(kind: ReportKind, start: date) -> str:
+    if kind.span == "month":
+        return f"{start:%m/%Y}"
+    if kind.span == "semester":
+        return f"{1 if start.month == 1 else 2}º semestre de {start.year}"
+    return str(start.year)
+
+
+def keep_until(generated_on: date) -> date:
+    """Reports stay available to the regulators for five years (seed 001 IX; seed 002 art. 4 §1)."""
+    try:
+        return generated_on.replace(year=generated_on.year + RETENTION_YEARS)
+    except ValueError:  # 29 February
+        return generated_on.replace(year=generated_on.year + RETENTION_YEARS, day=28)
+
+
+def months(start: date, end: date) -> list[date]:
+    """First day of every month between start and end."""
+    out, current = [], start.replace(day=1)
+    while current <= end:
+        out.append(current)
+        current = (current + timedelta(days=32)).replace(day=1)
+    return out
