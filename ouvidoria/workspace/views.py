@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,7 +32,10 @@ from ouvidoria.entities.models import Area, Entity
 from ouvidoria.entities.services import entity_calendar
 from ouvidoria.notify.selectors import reply_templates_for
 from ouvidoria.notify.services import reply_template_render
+from ouvidoria.privacy.crypto import blind_index
 from ouvidoria.rules.eligibility import EarlierCase, check_eligibility
+from ouvidoria.rules.errors import RuleViolation
+from ouvidoria.rules.identification import clean_document
 from ouvidoria.rules.protocol import format_protocol, normalize_protocol
 from ouvidoria.rules.roles import PERMISSIONS
 from ouvidoria.rules.workflow import OPEN_STATUSES, TRANSITIONS
@@ -338,6 +342,32 @@ def eligibility_check(request: HttpRequest) -> HttpResponse:
         protocols = [p for p in request.GET.get("earlier_protocols", "").replace(",", " ").split() if p][:20]
         eligibility = _eligibility(entity, request.GET.get("instance", ""), request.GET.get("subject", ""), protocols)
     return render(request, "workspace/partials/eligibility.html", {"eligibility": eligibility})
+
+
+@workspace_view
+def requester_history(request: HttpRequest) -> HttpResponse:
+    """As the attendant types the CPF/CNPJ or e-mail: the requester's earlier protocols (blind-index look-up), to
+    link them and to see the history before answering (seed 001 "Análise da Demanda": relationship history)."""
+    access = access_for(request.user)
+    cases: list[Manifestation] = []
+    document, email = request.GET.get("document", "").strip(), request.GET.get("email", "").strip().lower()
+    hashes = Q(pk__in=[])
+    if document:
+        try:
+            _, normalized = clean_document(document)
+            hashes |= Q(requester__document_hash=blind_index(normalized))
+        except RuleViolation:
+            pass
+    if "@" in email:
+        hashes |= Q(requester__email_hash=blind_index(email))
+    if access.can("register") and (document or email):
+        cases = list(
+            manifestations_for(request.user)
+            .filter(hashes)
+            .select_related("entity", "instance", "record_type")
+            .order_by("-received_at")[:10]
+        )
+    return render(request, "workspace/partials/requester_history.html", {"cases": cases})
 
 
 # --- The case page --------------------------------------------------------------------------------------------

@@ -237,3 +237,15 @@ def test_an_agreement_is_recorded_on_the_case(entity):
     assert client.post(url, {"description": "Estorno da parcela", "amount": "1.234,56"}).status_code == 302
     assert str(Agreement.objects.get().amount) == "1234.56"
     assert m.events.filter(kind="agreement").exists()
+
+
+def test_typing_a_known_cpf_shows_the_requesters_earlier_protocols_of_granted_entities_only(analyst, entity):
+    mine = register(entity, instance="sac")
+    register(EntityFactory.create(), instance="sac")  # same requester, another entity
+    client = signed_in(analyst)
+    url = reverse("workspace:requester_history")
+    page = client.get(url, {"document": "529.982.247-25"})
+    assert [c.pk for c in page.context["cases"]] == [mine.pk]
+    assert mine.formatted_protocol in page.content.decode()
+    assert client.get(url, {"email": "MARIA@example.com"}).context["cases"] == [mine]
+    assert client.get(url, {"document": "111"}).context["cases"] == []
