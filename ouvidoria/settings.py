@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "ouvidoria.portal",
     "ouvidoria.front",
     "ouvidoria.notify",
+    "ouvidoria.faq",
 ]
 
 MIDDLEWARE = [
