@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("ouvidoria.front.urls")),
     path("", include("ouvidoria.accounts.urls")),
+    path("painel/indicadores/", include("ouvidoria.indicators.urls")),
     path("painel/", include("ouvidoria.workspace.urls")),
     path("api/", include("ouvidoria.api.urls")),
     path("admin/", admin.site.urls),
