@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("ouvidoria.front.urls")),
     path("", include("ouvidoria.portal.urls")),
     path("", include("ouvidoria.accounts.urls")),
+    path("painel/indicadores/", include("ouvidoria.indicators.urls")),
     path("painel/relatorios/", include("ouvidoria.reports.urls")),
     path("painel/", include("ouvidoria.workspace.urls")),
     path("api/", include("ouvidoria.api.urls")),

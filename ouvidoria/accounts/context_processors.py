@@ -10,4 +10,9 @@ def access(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     granted = access_for(user)
-    return {"access": granted, "can_register": granted.can("register"), "can_reports": granted.can("reports")}
+    return {
+        "access": granted,
+        "can_register": granted.can("register"),
+        "can_indicators": granted.can("indicators"),
+        "can_reports": granted.can("reports"),
+    }
