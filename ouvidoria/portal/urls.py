@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ouvidoria.portal import views
+from ouvidoria.portal import chat, views
 
 app_name = "portal"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("atendimento/<slug:slug>/fale-conosco/", views.contact, name="contact"),
     path("atendimento/<slug:slug>/ouvidoria/", views.ombudsman, name="ombudsman"),
     path("atendimento/<slug:slug>/recebida/", views.received, name="received"),
+    path("assistente/", chat.assistant, name="chat"),
+    path("perguntas-frequentes/", views.faq, name="faq"),
+    path("perguntas-frequentes/<slug:slug>/", views.faq_article, name="faq_article"),
     path("acompanhar/", views.lookup, name="lookup"),
     path("acompanhar/<str:protocol>/", views.case, name="case"),
     path("acompanhar/<str:protocol>/complemento/", views.complement, name="complement"),

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +23,8 @@ from ouvidoria.cases import services
 from ouvidoria.cases.models import Manifestation
 from ouvidoria.entities.models import Entity
 from ouvidoria.entities.services import entity_calendar
+from ouvidoria.faq.models import Article
+from ouvidoria.faq.selectors import faq_search
 from ouvidoria.notify.requester import requester_acknowledge
 from ouvidoria.portal import ratelimit
 from ouvidoria.portal.forms import ComplementForm, ContactForm, EvaluationForm, LookupForm, OmbudsmanForm
@@ -355,3 +358,39 @@ def evaluate(request: HttpRequest, protocol: str) -> HttpResponse:
         else:
             return redirect(f"{reverse('portal:case', args=[m.protocol])}?enviado=avaliacao")
     return render(request, "portal/case.html", _case_context(request, m, evaluation_form=form), status=400)
+
+
+# --- FAQ ---------------------------------------------------------------------------------------------------
+
+
+def _faq_entity(request: HttpRequest) -> Entity | None:
+    slug = request.GET.get("entidade", "")
+    return Entity.objects.filter(slug=slug, active=True, is_external=False).first() if slug else None
+
+
+def faq(request: HttpRequest) -> HttpResponse:
+    """Every published article (the entity's and the shared ones), by category, with a search box."""
+    entity = _faq_entity(request)
+    query = request.GET.get("q", "").strip()[:300]
+    results = faq_search(query, entity=entity, limit=8) if query else []
+    articles = Article.objects.filter(published=True).filter(
+        Q(entity__isnull=True) | Q(entity=entity) if entity else Q(entity__isnull=True)
+    )
+    return render(
+        request,
+        "portal/faq.html",
+        {"entity": entity, "query": query, "results": [a for a, _ in results], "articles": articles},
+    )
+
+
+def faq_article(request: HttpRequest, slug: str) -> HttpResponse:
+    entity = _faq_entity(request)
+    article = (
+        Article.objects.filter(published=True, slug=slug)
+        .filter(Q(entity__isnull=True) | Q(entity=entity) if entity else Q(entity__isnull=True))
+        .order_by("entity_id")  # the entity's own version first (NULLs last on both databases is not assumed)
+        .first()
+    )
+    if article is None:
+        raise Http404
+    return render(request, "portal/faq_article.html", {"entity": entity, "article": article})

@@ -1,0 +1,202 @@
+"""The virtual assistant of the portal (seed 000 §4.3.1): FAQ answers, the "Encontrou o que procurava?" flow, the
+channel choice, and a transcript without sensitive data, kept under the conversation's protocol.
+
+Server-rendered: every step is a form post (htmx swaps the panel when JavaScript is on; without it the page
+reloads), so the whole flow also works with the keyboard only and without scripts.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from ouvidoria.cases.protocols import protocol_issue
+from ouvidoria.entities.models import Entity
+from ouvidoria.faq.selectors import faq_search
+from ouvidoria.portal import ratelimit
+from ouvidoria.portal.models import ChatConversation, ChatMessage
+from ouvidoria.rules import chatbot as bot
+from ouvidoria.rules.protocol import is_valid_protocol, normalize_protocol
+
+SESSION_KEY = "chat_conversation"
+START_LIMIT = (30, 3600)  # new conversations per address per hour
+QUESTION_LIMIT = 1000
+EXCERPT = 700
+
+
+def _participants() -> list[Entity]:
+    entities = Entity.objects.filter(active=True, is_external=False).order_by("name")
+    opin = [e for e in entities if e.opin_participant]
+    return opin or list(entities)
+
+
+def _say(conversation: ChatConversation, text: str, *, article: str = "", link: str = "", link_label: str = "") -> None:
+    ChatMessage.objects.create(
+        conversation=conversation, author="bot", text=text, article=article, link=link, link_label=link_label
+    )
+
+
+def _conversation(request: HttpRequest) -> ChatConversation | None:
+    pk = request.session.get(SESSION_KEY)
+    return ChatConversation.objects.filter(pk=pk).first() if pk else None
+
+
+@transaction.atomic
+def _start(request: HttpRequest) -> ChatConversation:
+    entity = Entity.objects.filter(slug=request.GET.get("entidade", ""), active=True, is_external=False).first()
+    conversation = ChatConversation.objects.create(protocol=protocol_issue(), entity=entity)
+    _say(
+        conversation,
+        f"Olá! Sou o assistente virtual. O protocolo desta conversa é {conversation.formatted_protocol}. "
+        "Escreva sua dúvida em poucas palavras. Não informe CPF, dados de cartão ou de saúde.",
+    )
+    request.session[SESSION_KEY] = conversation.pk
+    return conversation
+
+
+def _answer(conversation: ChatConversation, question: str) -> None:
+    results = faq_search(question, entity=conversation.entity, limit=1) if question else []
+    if not results:
+        conversation.state = bot.HELP
+        _say(conversation, "Não encontrei uma resposta para isso. Como posso ajudar?")
+        return
+    article, _score = results[0]
+    body = article.body if len(article.body) <= EXCERPT else article.body[:EXCERPT].rsplit(" ", 1)[0] + "…"
+    _say(
+        conversation,
+        f"{article.title}\n\n{body}\n\nEncontrou o que procurava?",
+        article=article.slug,
+        link=reverse("portal:faq_article", args=[article.slug]),
+        link_label="Ler o artigo completo",
+    )
+    conversation.state = bot.FEEDBACK
+
+
+def _contacts(conversation: ChatConversation, *, with_ombudsman: bool) -> None:
+    e = conversation.participant
+    assert e is not None
+    lines = [f"Contatos de {e.name}:"]
+    if e.sac_phone:
+        lines.append(f"SAC: {e.sac_phone}" + (f" ({e.sac_hours})" if e.sac_hours else ""))
+    if e.transactional_phone:
+        lines.append(f"Central de atendimento: {e.transactional_phone}")
+    if e.sac_email:
+        lines.append(f"E-mail: {e.sac_email}")
+    if with_ombudsman:
+        lines.append("Como você já tem protocolo, pode recorrer também à Ouvidoria:")
+        if e.ombudsman_phone:
+            lines.append(f"Ouvidoria: {e.ombudsman_phone}" + (f" ({e.ombudsman_hours})" if e.ombudsman_hours else ""))
+        if e.ombudsman_email:
+            lines.append(f"E-mail da Ouvidoria: {e.ombudsman_email}")
+        _say(
+            conversation,
+            "\n".join(lines),
+            link=reverse("portal:ombudsman", args=[e.slug]),
+            link_label=f"Formulário da Ouvidoria de {e.name}",
+        )
+        return
+    _say(conversation, "\n".join(lines), link=reverse("portal:contact", args=[e.slug]), link_label="Fale Conosco")
+
+
+def _choose(conversation: ChatConversation, choice: str) -> None:
+    target = bot.next_state(conversation.state, choice)
+    if target is None:
+        return  # a stale button (another tab, the back button): ignore it
+    conversation.state = target
+    if choice == "yes":
+        conversation.resolved = True
+        _say(conversation, "Que bom! Obrigado pelo contato. Se quiser, deixe uma sugestão para melhorarmos.")
+    elif target == bot.HELP:
+        if choice == "no":
+            conversation.resolved = False
+        _say(conversation, "Como posso ajudar?")
+    elif target == bot.CHANNEL:
+        conversation.purpose = choice
+        _say(conversation, "Por onde você quer seguir? Use o Fale Conosco ou escolha a empresa com que quer falar.")
+    elif target == bot.PROTOCOL:
+        _say(conversation, "Informe o número do protocolo do atendimento anterior.")
+    elif target == bot.CONTACTS:
+        _contacts(conversation, with_ombudsman=False)
+    elif target == bot.ASK:
+        _say(conversation, "Pode perguntar: escreva sua dúvida.")
+
+
+def _contact_form_url(conversation: ChatConversation) -> str:
+    entity = conversation.participant or conversation.entity
+    return reverse("portal:contact", args=[entity.slug]) if entity else reverse("portal:home")
+
+
+@require_http_methods(["GET", "POST"])
+def assistant(request: HttpRequest) -> HttpResponse:
+    conversation = _conversation(request)
+    if conversation is None or request.GET.get("nova") == "1":
+        if not ratelimit.allow(request, "chat", limit=START_LIMIT[0], window_seconds=START_LIMIT[1]):
+            return render(request, "portal/too_many.html", {}, status=429)
+        conversation = _start(request)
+    if request.method == "POST":
+        with transaction.atomic():
+            _handle(request, conversation)
+            conversation.save()
+    return _render(request, conversation)
+
+
+def _handle(request: HttpRequest, conversation: ChatConversation) -> None:
+    post = request.POST
+    if "choice" in post:
+        choice = post["choice"]
+        if (
+            choice == "contact_form"
+            and conversation.state in bot.OFFERED
+            and "contact_form" in bot.OFFERED[conversation.state]
+        ):
+            _say(
+                conversation,
+                "Use o formulário Fale Conosco:",
+                link=_contact_form_url(conversation),
+                link_label="Fale Conosco",
+            )
+            return
+        _choose(conversation, choice)
+        return
+    if "participant" in post and conversation.state == bot.CHANNEL:
+        participant = next((e for e in _participants() if e.slug == post["participant"]), None)
+        if participant is not None:
+            conversation.participant, conversation.state = participant, bot.PARTICIPANT
+            _say(conversation, f"É o seu primeiro contato com {participant.name} ou você já tem um protocolo?")
+        return
+    text = post.get("text", "")[:QUESTION_LIMIT].strip()
+    if not text:
+        return
+    screened = bot.screen(text)
+    ChatMessage.objects.create(conversation=conversation, author="user", text=screened.text)
+    if screened.warning:
+        _say(conversation, screened.warning)
+    if "suggestion" in post:
+        conversation.suggestion = screened.text
+        _say(conversation, "Sugestão registrada. Obrigado!")
+        return
+    if conversation.state == bot.PROTOCOL:
+        if is_valid_protocol(normalize_protocol(text)):
+            conversation.state = bot.CONTACTS
+            _contacts(conversation, with_ombudsman=True)
+        else:
+            _say(conversation, "Esse número não parece um protocolo válido. Confira os dígitos e tente de novo.")
+        return
+    _answer(conversation, screened.text)
+
+
+def _render(request: HttpRequest, conversation: ChatConversation) -> HttpResponse:
+    context: dict[str, Any] = {
+        "conversation": conversation,
+        "chat_messages": list(conversation.messages.all()),
+        "buttons": [(code, bot.CHOICES[code]) for code in bot.OFFERED.get(conversation.state, ())],
+        "participants": _participants() if conversation.state == bot.CHANNEL else [],
+        "asking_protocol": conversation.state == bot.PROTOCOL,
+        "done": conversation.state == bot.DONE,
+        "entity": conversation.entity,
+    }
+    template = "portal/chat_panel.html" if getattr(request, "htmx", False) else "portal/chat.html"
+    return render(request, template, context)

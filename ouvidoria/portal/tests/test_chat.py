@@ -1,0 +1,122 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from ouvidoria.cases.tests.factories import EntityFactory
+from ouvidoria.portal.models import ChatConversation, ChatMessage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _starter_faq():
+    from ouvidoria.faq.services import faq_articles_load
+
+    faq_articles_load()
+
+
+@pytest.fixture
+def insurer():
+    return EntityFactory.create(
+        slug="horizonte",
+        name="Seguradora Horizonte",
+        regime="susep",
+        opin_participant=True,
+        sac_phone="0800 111 2222",
+        ombudsman_phone="0800 999 8888",
+    )
+
+
+def say(client, **data):
+    return client.post(reverse("portal:chat"), data)
+
+
+def bot_lines(conversation):
+    return [m.text for m in conversation.messages.filter(author="bot")]
+
+
+def test_the_conversation_starts_with_a_protocol(insurer):
+    client = Client()
+    page = client.get(reverse("portal:chat"), {"entidade": "horizonte"}).content.decode()
+    conversation = ChatConversation.objects.get()
+    assert conversation.formatted_protocol in page
+    assert conversation.entity == insurer
+
+
+def test_a_question_gets_a_faq_answer_and_the_feedback_buttons(insurer):
+    client = Client()
+    client.get(reverse("portal:chat"))
+    page = say(client, text="como faço pra cancelar o consentimento").content.decode()
+    conversation = ChatConversation.objects.get()
+    assert conversation.state == "feedback"
+    answer = conversation.messages.filter(author="bot").last()
+    assert answer.article
+    for label in ("Encontrou o que procurava?", "Continuar atendimento", "Sim", "Não"):
+        assert label in page
+
+
+def test_yes_ends_on_the_suggestions_page_and_keeps_the_suggestion(insurer):
+    client = Client()
+    client.get(reverse("portal:chat"))
+    say(client, text="qual o prazo da ouvidoria")
+    say(client, choice="yes")
+    conversation = ChatConversation.objects.get()
+    assert conversation.state == "done"
+    assert conversation.resolved is True
+    say(client, text="Poderia ter mais exemplos", suggestion="1")
+    conversation.refresh_from_db()
+    assert conversation.suggestion == "Poderia ter mais exemplos"
+
+
+def test_no_leads_to_the_channels_and_the_ouvidoria_only_with_a_protocol(insurer):
+    client = Client()
+    client.get(reverse("portal:chat"))
+    say(client, text="quero reclamar de cobrança")
+    page = say(client, choice="no").content.decode()
+    for label in ("Como posso ajudar?", "Reclamação", "Sugestão", "Obter informação", "Voltar ao atendimento"):
+        assert label in page
+    page = say(client, choice="complaint").content.decode()
+    assert "Seguradora Horizonte" in page
+    assert "Fale Conosco" in page
+    say(client, participant="horizonte")
+    page = say(client, choice="first_contact").content.decode()
+    assert "0800 111 2222" in page
+    assert "0800 999 8888" not in page  # no Ouvidoria contact on a first contact
+    say(client, choice="info")
+    say(client, choice="complaint")
+    say(client, participant="horizonte")
+    say(client, choice="has_protocol")
+    wrong = say(client, text="12345").content.decode()
+    assert "não parece um protocolo válido" in wrong
+    page = say(client, text="2026-0000001-2").content.decode()
+    assert "0800 999 8888" in page
+    assert "/atendimento/horizonte/ouvidoria/" in page
+
+
+def test_sensitive_data_is_masked_in_the_transcript_and_the_requester_is_told(insurer):
+    client = Client()
+    client.get(reverse("portal:chat"))
+    page = say(client, text="meu cpf 529.982.247-25 e fiz uma cirurgia. qual o prazo do sac?").content.decode()
+    stored = " ".join(ChatMessage.objects.filter(author="user").values_list("text", flat=True))
+    assert "529.982.247-25" not in stored
+    assert "cirurgia" not in stored
+    assert "dados sensíveis" in page
+
+
+def test_the_info_button_opens_help_at_any_moment_and_stale_buttons_are_ignored(insurer):
+    client = Client()
+    client.get(reverse("portal:chat"))
+    say(client, choice="yes")  # not offered before an answer
+    assert ChatConversation.objects.get().state == "ask"
+    say(client, choice="info")
+    assert ChatConversation.objects.get().state == "help"
+
+
+def test_public_faq_search_and_article(insurer):
+    client = Client()
+    page = client.get(reverse("portal:faq"), {"q": "consumidor gov"})
+    assert page.status_code == 200
+    assert page.context["results"]
+    article = page.context["results"][0]
+    assert client.get(reverse("portal:faq_article", args=[article.slug])).status_code == 200
+    assert client.get(reverse("portal:faq_article", args=["nao-existe"])).status_code == 404
