@@ -69,12 +69,13 @@ def search_filter(qs: QuerySet[Manifestation], text: str) -> QuerySet[Manifestat
 def _full_text(qs: QuerySet[Manifestation], text: str) -> QuerySet[Manifestation]:
     query = SearchQuery(" ".join(text.split()[:MAX_WORDS]), config=CONFIG, search_type="websearch")
     # Two index-backed sets joined by UNION: an OR across the two tables would defeat both GIN indexes.
-    in_description = Manifestation.objects.alias(doc=_Document("description")).filter(doc=query).values("pk")
+    in_description = Manifestation.objects.alias(doc=_Document("description")).filter(doc=query).values("pk").order_by()
     in_messages = (
         Event.objects.filter(kind__in=SEARCHED_EVENTS)
         .alias(doc=_Document("body"))
         .filter(doc=query)
         .values("manifestation_id")
+        .order_by()  # the timeline's default ordering would sort every match for nothing
     )
     return qs.filter(pk__in=in_description.union(in_messages))
 
