@@ -27,6 +27,7 @@ BENCHMARKS = (
     ("api_register", "api_register.py", True, 300),
     ("recompute", "recompute.py", True, 330),
     ("import_cases", "import_cases.py", False, 300),
+    ("workspace_queue", "workspace_queue.py", True, 900),
 )
 
 
@@ -148,6 +149,7 @@ def _headline(r: dict[str, Any]) -> dict[str, Any]:
         "api_register": ("registrations_per_s", "latency_ms", "met"),
         "recompute": ("closure_add_s", "moved", "ratios", "met"),
         "import_cases": ("rows_per_s", "import_s", "met"),
+        "workspace_queue": ("worst_p95_ms", "tab_counts", "met"),
     }[r["benchmark"]]
     return {k: r.get(k) for k in picks}
 
