@@ -28,6 +28,7 @@ BENCHMARKS = (
     ("recompute", "recompute.py", True, 330),
     ("import_cases", "import_cases.py", False, 300),
     ("faq", "faq.py", False, 300),
+    ("workspace_queue", "workspace_queue.py", True, 900),
 )
 
 
@@ -150,6 +151,7 @@ def _headline(r: dict[str, Any]) -> dict[str, Any]:
         "recompute": ("closure_add_s", "moved", "ratios", "met"),
         "import_cases": ("rows_per_s", "import_s", "met"),
         "faq": ("search", "faq_search_sqlite", "met"),
+        "workspace_queue": ("worst_p95_ms", "tab_counts", "met"),
     }[r["benchmark"]]
     return {k: r.get(k) for k in picks}
 

@@ -14,6 +14,9 @@ from ouvidoria.rules.catalogue import GENDERS
 from ouvidoria.rules.protocol import format_protocol
 from ouvidoria.rules.workflow import MERITS_LABELS, MERITS_REASONS, OPEN_STATUSES, STATUS_LABELS
 
+# Sorted: the partial indexes' conditions must not depend on the order a frozenset iterates in.
+OPEN_LIST = sorted(OPEN_STATUSES)
+
 
 class Requester(models.Model):
     """A person (CPF) or company (CNPJ). Personal data is encrypted; hashes beside it allow exact look-ups."""
@@ -136,6 +139,12 @@ class Manifestation(models.Model):
             models.Index(fields=["entity", "received_at"], name="case_entity_received"),
             models.Index(fields=["status", "due_on"], name="case_status_due"),
             models.Index(fields=["received_at"], name="case_received"),
+            # The queue's deadline tabs and "mine": open cases in deadline order, read 51 at a time
+            # (docs/benchmarks.md, section 4). Partial: open cases are a few percent of the book.
+            models.Index(fields=["due_on", "id"], condition=models.Q(status__in=OPEN_LIST), name="case_open_due"),
+            models.Index(
+                fields=["assignee", "due_on", "id"], condition=models.Q(status__in=OPEN_LIST), name="case_open_assignee"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

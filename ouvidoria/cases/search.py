@@ -1,22 +1,57 @@
 """Search over protocol, description and messages (the workspace's search box).
 
-A protocol typed in any format finds that case; otherwise every word must appear, ignoring case and accents.
+A protocol typed in any format (with or without dots and dashes) finds that case. Otherwise:
+- on PostgreSQL, full-text search in Portuguese that ignores accents and case and matches word forms ("cobranças"
+  finds "cobrança"): the configuration ``pt_unaccent`` and the GIN indexes of migration 0006; the words are read as
+  a web search (``"frase exata"``, ``or``, ``-palavra``) and must all be in the description or all in one message;
+- on SQLite, every word must appear in the description or in a message, ignoring case and accents (no stemming).
+Internal notes are never searched: only what the requester and the areas wrote or were told.
 """
 
 import unicodedata
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField
 
 from ouvidoria.cases.models import Event, Manifestation
 from ouvidoria.rules.protocol import is_valid_protocol, normalize_protocol
 
 SEARCHED_EVENTS = ("message_in", "message_out", "area_reply", "answer")
+CONFIG = "pt_unaccent"
+MAX_WORDS = 8
 
 
 def fold(text: str) -> str:
     """Lower case without accents: "Cobrança" and "cobranca" match."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class _Document(Func):
+    """``to_tsvector('pt_unaccent'::regconfig, column)``, spelled exactly as the GIN indexes are, so they are used."""
+
+    template = f"to_tsvector('{CONFIG}'::regconfig, %(expressions)s)"
+    output_field = SearchVectorField()
+
+
+class _Folded(Func):
+    """SQLite: ``ouvidoria_fold(column)``, the function registered on each connection below."""
+
+    function = "ouvidoria_fold"
+    output_field = TextField()
+
+
+def register_sqlite_functions(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    """Connected to ``connection_created`` by the app: every new SQLite connection gets ``ouvidoria_fold``."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("ouvidoria_fold", 1, _fold_or_null, deterministic=True)
+
+
+def _fold_or_null(value: str | None) -> str | None:
+    return None if value is None else fold(value)
 
 
 def search_filter(qs: QuerySet[Manifestation], text: str) -> QuerySet[Manifestation]:
@@ -26,7 +61,29 @@ def search_filter(qs: QuerySet[Manifestation], text: str) -> QuerySet[Manifestat
     digits = normalize_protocol(text)
     if digits.isdigit() and is_valid_protocol(digits):
         return qs.filter(protocol=digits)
-    for word in fold(text).split()[:8]:
-        in_messages = Event.objects.filter(manifestation=OuterRef("pk"), kind__in=SEARCHED_EVENTS, body__icontains=word)
-        qs = qs.filter(Q(description__icontains=word) | Exists(in_messages))
+    if connection.vendor == "postgresql":
+        return _full_text(qs, text)
+    return _folded_words(qs, text)
+
+
+def _full_text(qs: QuerySet[Manifestation], text: str) -> QuerySet[Manifestation]:
+    query = SearchQuery(" ".join(text.split()[:MAX_WORDS]), config=CONFIG, search_type="websearch")
+    # Two index-backed sets joined by UNION: an OR across the two tables would defeat both GIN indexes.
+    in_description = Manifestation.objects.alias(doc=_Document("description")).filter(doc=query).values("pk").order_by()
+    in_messages = (
+        Event.objects.filter(kind__in=SEARCHED_EVENTS)
+        .alias(doc=_Document("body"))
+        .filter(doc=query)
+        .values("manifestation_id")
+        .order_by()  # the timeline's default ordering would sort every match for nothing
+    )
+    return qs.filter(pk__in=in_description.union(in_messages))
+
+
+def _folded_words(qs: QuerySet[Manifestation], text: str) -> QuerySet[Manifestation]:
+    messages = Event.objects.filter(manifestation=OuterRef("pk"), kind__in=SEARCHED_EVENTS)
+    messages = messages.alias(folded=_Folded(F("body")))
+    qs = qs.alias(folded=_Folded(F("description")))
+    for word in fold(text).split()[:MAX_WORDS]:
+        qs = qs.filter(Q(folded__contains=word) | Exists(messages.filter(folded__contains=word)))
     return qs

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from ouvidoria.accounts.access import access_for, restrict
@@ -96,4 +96,5 @@ def extension_month_counts(m: Manifestation) -> tuple[int, int]:
     month = Manifestation.objects.filter(
         entity_id=m.entity_id, policy_id=m.policy_id, received_on__gte=first, received_on__lt=following
     )
-    return month.filter(extension_count__gt=0).count(), month.count()
+    counts = month.aggregate(extended=Count("pk", filter=Q(extension_count__gt=0)), total=Count("pk"))
+    return counts["extended"], counts["total"]

@@ -36,6 +36,7 @@ from ouvidoria.privacy.crypto import blind_index
 from ouvidoria.rules.eligibility import EarlierCase, check_eligibility
 from ouvidoria.rules.errors import RuleViolation
 from ouvidoria.rules.identification import clean_document
+from ouvidoria.rules.policies import get_policy
 from ouvidoria.rules.protocol import format_protocol, normalize_protocol
 from ouvidoria.rules.roles import PERMISSIONS
 from ouvidoria.rules.workflow import OPEN_STATUSES, TRANSITIONS
@@ -386,7 +387,14 @@ def _case_context(request: HttpRequest, m: Manifestation, **extra: Any) -> dict[
         forwards = [f for f in forwards if f.area_id in access.area_ids]
         events = [e for e in events if e.kind in {"registration"}]
     pending_draft = next((d for d in m.answer_drafts.all() if d.decided_at is None), None)
-    month_extensions, month_total = extension_month_counts(m)
+    # The BCB monthly cap is counted only where the policy has one (two counts over the month's cases).
+    has_cap = (rule := get_policy(m.policy_id).extension) is not None and rule.monthly_cap_ratio is not None
+    month_extensions, month_total = extension_month_counts(m) if has_cap else (0, 0)
+    links = list(
+        Manifestation.earlier.through.objects.filter(Q(from_manifestation=m) | Q(to_manifestation=m)).select_related(
+            "from_manifestation", "to_manifestation"
+        )
+    )
     allowed = {
         action
         for action in PERMISSIONS.get(access.role, frozenset()) | {"extension", "answer"}
@@ -406,8 +414,8 @@ def _case_context(request: HttpRequest, m: Manifestation, **extra: Any) -> dict[
         "forwards": forwards,
         "attachments": list(m.attachments.all()),
         "agreements": list(m.agreements.all()),
-        "earlier": list(m.earlier.all()),
-        "later": list(m.later.all()),
+        "earlier": [link.to_manifestation for link in links if link.from_manifestation_id == m.pk],
+        "later": [link.from_manifestation for link in links if link.to_manifestation_id == m.pk],
         "pending_draft": pending_draft,
         "actions": actions,
         "can_approve": access.can("answer_approve", kind) and pending_draft is not None,

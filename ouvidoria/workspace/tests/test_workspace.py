@@ -249,3 +249,11 @@ def test_typing_a_known_cpf_shows_the_requesters_earlier_protocols_of_granted_en
     assert mine.formatted_protocol in page.content.decode()
     assert client.get(url, {"email": "MARIA@example.com"}).context["cases"] == [mine]
     assert client.get(url, {"document": "111"}).context["cases"] == []
+
+
+def test_linked_protocols_show_on_both_cases(analyst, entity):
+    first, second = register(entity, instance="sac"), register(entity, instance="ouvidoria")
+    services.manifestation_link(second, other_protocol=first.protocol, actor=None)
+    client = signed_in(analyst)
+    assert client.get(reverse("workspace:case", args=[second.protocol])).context["earlier"] == [first]
+    assert client.get(reverse("workspace:case", args=[first.protocol])).context["later"] == [second]
