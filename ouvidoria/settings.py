@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "ouvidoria.accounts",
     "ouvidoria.workspace",
     "ouvidoria.front",
+    "ouvidoria.opin",
 ]
 
 MIDDLEWARE = [
