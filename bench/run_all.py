@@ -27,6 +27,7 @@ BENCHMARKS = (
     ("api_register", "api_register.py", True, 300),
     ("recompute", "recompute.py", True, 330),
     ("import_cases", "import_cases.py", False, 300),
+    ("export_opin", "export_opin.py", True, 600),
 )
 
 
@@ -148,6 +149,7 @@ def _headline(r: dict[str, Any]) -> dict[str, Any]:
         "api_register": ("registrations_per_s", "latency_ms", "met"),
         "recompute": ("closure_add_s", "moved", "ratios", "met"),
         "import_cases": ("rows_per_s", "import_s", "met"),
+        "export_opin": ("export", "validate", "met"),
     }[r["benchmark"]]
     return {k: r.get(k) for k in picks}
 
