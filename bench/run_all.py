@@ -29,6 +29,7 @@ BENCHMARKS = (
     ("import_cases", "import_cases.py", False, 300),
     ("faq", "faq.py", False, 300),
     ("workspace_queue", "workspace_queue.py", True, 900),
+    ("export_opin", "export_opin.py", True, 600),
 )
 
 
@@ -152,6 +153,7 @@ def _headline(r: dict[str, Any]) -> dict[str, Any]:
         "import_cases": ("rows_per_s", "import_s", "met"),
         "faq": ("search", "faq_search_sqlite", "met"),
         "workspace_queue": ("worst_p95_ms", "tab_counts", "met"),
+        "export_opin": ("export", "validate", "met"),
     }[r["benchmark"]]
     return {k: r.get(k) for k in picks}
 

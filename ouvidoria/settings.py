@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ouvidoria.front",
     "ouvidoria.notify",
     "ouvidoria.faq",
+    "ouvidoria.opin",
 ]
 
 MIDDLEWARE = [
