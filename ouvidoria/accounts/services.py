@@ -9,7 +9,7 @@ from ouvidoria.accounts.models import StaffProfile
 ADMIN_GROUP = "Administradores"
 # What administrators configure in Django's admin (seed-free choice, docs/regulation.md "Papéis"): entities with their
 # areas, closures and contacts; users and their profiles; catalogues; answer templates.
-ADMIN_APPS = ("entities", "catalogue", "accounts", "auth", "notify", "faq")
+ADMIN_APPS = ("entities", "catalogue", "accounts", "auth", "notify", "faq", "portal", "opin")
 
 
 def admin_group() -> Group:
