@@ -5,8 +5,8 @@ from ouvidoria.portal.models import ChatConversation, ChatMessage
 
 class ChatMessageInline(admin.TabularInline[ChatMessage, ChatConversation]):
     model = ChatMessage
-    fields = ["created_at", "author", "text", "article"]
-    readonly_fields = fields
+    fields = ("created_at", "author", "text", "article")
+    readonly_fields = ("created_at", "author", "text", "article")
     extra = 0
     can_delete = False
 
