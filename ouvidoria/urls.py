@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("ouvidoria.accounts.urls")),
     path("painel/indicadores/", include("ouvidoria.indicators.urls")),
     path("painel/relatorios/", include("ouvidoria.reports.urls")),
+    path("painel/opin/", include("ouvidoria.opin.urls")),
     path("painel/", include("ouvidoria.workspace.urls")),
     path("api/", include("ouvidoria.api.urls")),
     path("admin/", admin.site.urls),

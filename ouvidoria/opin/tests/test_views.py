@@ -1,0 +1,62 @@
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from ouvidoria.cases.tests.factories import EntityFactory, register, signed_in, staff_user
+from ouvidoria.opin.models import OpinTransmission
+
+pytestmark = pytest.mark.django_db
+SP = ZoneInfo("America/Sao_Paulo")
+
+
+@pytest.fixture(autouse=True)
+def _var_dir(settings: Any, tmp_path: Path) -> None:
+    settings.VAR_DIR = tmp_path / "var"
+
+
+@pytest.fixture
+def entity():
+    return EntityFactory.create(slug="horizonte", name="Seguradora Horizonte", opin_participant=True)
+
+
+def test_the_ouvidor_sees_the_calendar_generates_in_the_background_downloads_and_marks_sent(entity):
+    register(
+        entity, instance="sac", record_type="solicitacao", subject="opin-erro-dado-cadastral",
+        received_at=datetime(2026, 8, 3, 10, tzinfo=SP), state="MG", city="Belo Horizonte",
+    )  # fmt: skip
+    client = signed_in(staff_user("ombudsman", entities=[entity]))
+    page = client.get(reverse("opin:calendar")).content.decode()
+    assert "3º trimestre de 2026" in page or "2026Q3" in page
+    assert "10/11/2026" in page  # Q3 is due on 10 November
+    client.post(reverse("opin:generate", args=["horizonte", "2026Q3"]))
+    transmission = OpinTransmission.objects.get(entity=entity, quarter="2026Q3")
+    assert transmission.record_count == 1
+    progress = client.get(reverse("opin:progress", args=["horizonte", "2026Q3"])).content.decode()
+    assert "Gerado agora: 1 registros" in progress
+    download = client.get(reverse("opin:download", args=[transmission.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"PK")
+    client.post(reverse("opin:mark_sent", args=["horizonte", "2026Q3"]))
+    transmission.refresh_from_db()
+    assert transmission.sent_at is not None
+    assert "Enviado em" in client.get(reverse("opin:calendar")).content.decode()
+
+
+def test_a_quarter_not_over_cannot_be_generated(entity):
+    client = signed_in(staff_user("ombudsman", entities=[entity]))
+    page = client.post(reverse("opin:generate", args=["horizonte", "2026Q4"]), follow=True).content.decode()
+    assert "ainda não terminou" in page
+    assert not OpinTransmission.objects.exists()
+
+
+def test_others_see_nothing_of_it(entity):
+    assert signed_in(staff_user("analyst", entities=[entity])).get(reverse("opin:calendar")).status_code == 404
+    stranger = signed_in(staff_user("ombudsman", entities=[EntityFactory.create(opin_participant=True)]))
+    assert stranger.post(reverse("opin:generate", args=["horizonte", "2026Q3"])).status_code == 404
+    manager = signed_in(staff_user("manager", entities=[entity]))
+    assert manager.get(reverse("opin:calendar")).status_code == 200
+    assert manager.post(reverse("opin:mark_sent", args=["horizonte", "2026Q3"])).status_code == 404
