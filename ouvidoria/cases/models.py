@@ -145,6 +145,12 @@ class Manifestation(models.Model):
             models.Index(
                 fields=["assignee", "due_on", "id"], condition=models.Q(status__in=OPEN_LIST), name="case_open_assignee"
             ),
+            # "Sem responsável": without it the planner walks case_open_due skipping every assigned case.
+            models.Index(
+                fields=["due_on", "id"],
+                condition=models.Q(status__in=OPEN_LIST, assignee__isnull=True),
+                name="case_open_unassigned",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

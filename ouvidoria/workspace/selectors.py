@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from ouvidoria.accounts.access import access_for, manifestations_for
 from ouvidoria.cases.models import Forward, Manifestation
@@ -101,13 +101,14 @@ def queue(user: Any, filters: QueueFilters, today: date) -> QuerySet[Manifestati
 
 
 def tab_counts(user: Any, today: date) -> dict[str, int]:
-    """How many cases wait in the deadline tabs: index range scans, cheap even with a million cases."""
+    """How many cases wait in the deadline tabs, in one query (index range scans on the open cases)."""
     qs = manifestations_for(user).filter(status__in=OPEN_STATUSES)
-    return {
-        "due_today": qs.filter(due_on=today).count(),
-        "overdue": qs.filter(due_on__lt=today).count(),
-        "at_risk": qs.filter(_at_risk_limits(access_for(user).entity_ids, today)).count(),
-    }
+    counts: dict[str, int] = qs.aggregate(
+        due_today=Count("pk", filter=Q(due_on=today)),
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        at_risk=Count("pk", filter=_at_risk_limits(access_for(user).entity_ids, today)),
+    )
+    return counts
 
 
 @dataclass(frozen=True)
