@@ -8,7 +8,7 @@ docs/indicators.md.
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Avg, Count, Expression, F, Q, QuerySet
 from django.db.models.expressions import Func
@@ -124,41 +124,51 @@ def indicators(
     period_start, period_end = _start_of(date_from), _start_of(date_to + timedelta(days=1))
     in_period = Q(received_on__gte=date_from, received_on__lte=date_to)
 
-    # One pass over every case received by the end of the period (a case concluded or pending in the period was
-    # received by then): the period counts, and the figures of the cases received in the period.
-    # Pending: received by the end, neither concluded nor archived by then (an imported case archived unanswered
-    # is no longer pending).
-    answered = Q(in_period, concluded_at__isnull=False)
-    concluded_on = _local_date("concluded_at")
-    figures = scope.filter(received_on__lte=date_to).aggregate(
-        n_concluded=Count("received_on", filter=Q(concluded_at__gte=period_start, concluded_at__lt=period_end)),
-        n_pending=Count(
-            "received_on",
-            filter=(Q(concluded_at__isnull=True) | Q(concluded_at__gte=period_end))
-            & (Q(closed_at__isnull=True) | Q(closed_at__gte=period_end)),
-        ),
-        n_received=Count("received_on", filter=in_period),
-        n_answered=Count("received_on", filter=answered),
-        mean_response_days=Avg(DaysBetween(concluded_on, F("received_on")), filter=answered),
-        n_on_time=Count("received_on", filter=Q(answered, LessThanOrEqual(concluded_on, F("due_on")))),
-        n_upheld=Count("received_on", filter=Q(in_period, merits="upheld")),
-        n_not_upheld=Count("received_on", filter=Q(in_period, merits="not_upheld")),
-        n_resolved=Count("received_on", filter=Q(in_period, resolved=True)),
-        n_not_resolved=Count("received_on", filter=Q(in_period, resolved=False)),
-        mean_rating=Avg("rating", filter=in_period),
-        n_extended=Count("received_on", filter=Q(in_period, extension_count__gt=0)),
-    )
-    received = scope.filter(in_period)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Compiling these one-off aggregations to machine code (JIT) costs more than it saves: ~0.2 s each on
+            # a million cases (docs/benchmarks.md).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        # The period counts, over every case received by the period's end (a case concluded or pending in the
+        # period was received by then). Pending: neither concluded nor archived by the end (an imported case
+        # archived unanswered is no longer pending).
+        flow = scope.filter(received_on__lte=date_to).aggregate(
+            n_concluded=Count("received_on", filter=Q(concluded_at__gte=period_start, concluded_at__lt=period_end)),
+            n_pending=Count(
+                "received_on",
+                filter=(Q(concluded_at__isnull=True) | Q(concluded_at__gte=period_end))
+                & (Q(closed_at__isnull=True) | Q(closed_at__gte=period_end)),
+            ),
+        )
+        # The figures of the cases received in the period: only their rows are read (on PostgreSQL from the
+        # index ``case_indicators`` alone).
+        received = scope.filter(in_period)
+        answered = Q(concluded_at__isnull=False)
+        concluded_on = _local_date("concluded_at")
+        figures = received.aggregate(
+            n_received=Count("received_on"),
+            n_answered=Count("received_on", filter=answered),
+            mean_response_days=Avg(DaysBetween(concluded_on, F("received_on")), filter=answered),
+            n_on_time=Count("received_on", filter=Q(answered, LessThanOrEqual(concluded_on, F("due_on")))),
+            n_upheld=Count("received_on", filter=Q(merits="upheld")),
+            n_not_upheld=Count("received_on", filter=Q(merits="not_upheld")),
+            n_resolved=Count("received_on", filter=Q(resolved=True)),
+            n_not_resolved=Count("received_on", filter=Q(resolved=False)),
+            mean_rating=Avg("rating"),
+            n_extended=Count("received_on", filter=Q(extension_count__gt=0)),
+        )
+        breakdowns = _breakdowns(received)
 
     result: dict[str, Any] = {
         "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
         "entity": entity.slug if isinstance(entity, Entity) else entity,
         "instance": instance.code if isinstance(instance, Instance) else instance,
         "received": figures["n_received"],
-        "concluded": figures["n_concluded"],
-        "pending": figures["n_pending"],
+        "concluded": flow["n_concluded"],
+        "pending": flow["n_pending"],
     }
-    for key, rows in _breakdowns(received).items():
+    for key, rows in breakdowns.items():
         result[key] = _labelled(key, rows)
     result |= {
         "avg_response_days": _mean(figures["mean_response_days"]),
