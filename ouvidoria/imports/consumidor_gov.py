@@ -11,10 +11,12 @@ fields and how many identical lines came before it in the file), so importing th
 """
 
 import csv
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +67,8 @@ COLUMNS = (
     "Nota do Consumidor",
 )
 REQUIRED = ("Nome Fantasia", "Data Abertura")
+# The columns read (the others, "Região", "Ano Abertura"… say nothing more): only these are tidied.
+_USED = frozenset(COLUMNS) - {"Região", "Ano Abertura", "Mês Abertura", "Data Resposta", "Respondida"}
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _GENDERS = {"F": "F", "M": "M"}
@@ -109,6 +113,7 @@ def _column(name: str) -> str | None:
     return found
 
 
+@lru_cache(maxsize=8192)
 def parse_br_date(value: str) -> date | None:
     match = _DATE.fullmatch(value) or _ISO_DATE.fullmatch(value)
     if match is None:
@@ -120,6 +125,7 @@ def parse_br_date(value: str) -> date | None:
         return None
 
 
+@lru_cache(maxsize=256)
 def evaluation(value: str) -> bool | None:
     """``Avaliação Reclamação``: "Resolvida" → True, "Não Resolvida" → False, "Não Avaliada" or empty → None.
 
@@ -147,7 +153,8 @@ class _Importer:
         self.entities: dict[str, Entity] = {}
         for entity in Entity.objects.order_by("-pk"):
             self.entities[fold(entity.name)] = entity
-        self.subjects: dict[str, int] = {}
+        self.subjects: dict[tuple[str, str], int] = {}
+        self.descriptions: dict[tuple[str, ...], str] = {}
         self.due: dict[tuple[int, date], date] = {}
         self.noons: dict[date, datetime] = {}
         self.texts: dict[str, str] = {}
@@ -182,16 +189,26 @@ class _Importer:
     def _subject(self, group: str, problem: str) -> int | None:
         if not problem:
             return None
-        label = subject_label(group, problem)
-        pk = self.subjects.get(label)
+        pk = self.subjects.get((group, problem))
         if pk is None:
+            label = subject_label(group, problem)
             code = "cgov-" + blind_index("consumidor-gov subject " + fold(label))[:16]
             subject, created = Subject.objects.get_or_create(code=code, defaults={"label": label})
             if created:
                 subject.instances.add(self.instance)
                 subject.record_types.add(RecordType.objects.get(code=RECORD_TYPE))
-            pk = self.subjects[label] = subject.pk
+            pk = self.subjects[(group, problem)] = subject.pk
         return pk
+
+    def _description(self, row: dict[str, str]) -> str:
+        # The same few combinations repeat: one string each.
+        key = tuple(row.get(column, "") for column, _ in _DESCRIBED)
+        text = self.descriptions.get(key)
+        if text is None:
+            text = describe(key)
+            if len(self.descriptions) < 50_000:
+                self.descriptions[key] = text
+        return text
 
     def _due_on(self, entity: Entity, policy: str, received: date) -> date:
         key = (entity.pk, received)
@@ -249,21 +266,22 @@ class _Importer:
         if answer_days is not None:
             # "Tempo Resposta" as published is the answer time (README: the date columns disagree on ~0.6 %).
             concluded_at = self._noon(opened + timedelta(days=answer_days))
-            events.append(EventRecord("answer", concluded_at, {"imported": True}, actor_label=IMPORT_ACTOR))
         situation = fold(get("Situação", ""))
         closed_at = None
+        # Two events per complaint, as import_cases writes: its registration and its end, which carries the answer
+        # and the evaluation (the open data has no more of the timeline).
+        outcome = {"imported": True, "answered": concluded_at is not None, "resolved": resolved, "rating": rating}
         if situation.startswith(("finalizada", "encerrada")):
             closed_at = self._noon(finished or opened)
             if concluded_at is not None and closed_at < concluded_at:
                 closed_at = concluded_at
-            events.append(EventRecord("closure", closed_at, {"imported": True}, actor_label=IMPORT_ACTOR))
+            events.append(EventRecord("closure", closed_at, outcome, actor_label=IMPORT_ACTOR))
             status = "closed"
+        elif concluded_at is not None:
+            events.append(EventRecord("answer", concluded_at, outcome, actor_label=IMPORT_ACTOR))
+            status = "answered"
         else:
-            status = "answered" if concluded_at is not None else "in_analysis"
-        if resolved is not None or rating is not None:
-            at = closed_at or concluded_at or received_at
-            params = {"imported": True, "resolved": resolved, "rating": rating}
-            events.append(EventRecord("evaluation", at, params, actor_label=IMPORT_ACTOR))
+            status = "in_analysis"
 
         state = get("UF", "").upper()
         state = state if state in BRAZILIAN_STATES else ""
@@ -276,7 +294,7 @@ class _Importer:
             record_type=RECORD_TYPE,
             subject_id=self._subject(get("Grupo Problema", ""), get("Problema", "")),
             policy=policy,
-            description=_description(row),
+            description=self._description(row),
             state=state,
             city=city,
             received_at=received_at,
@@ -302,18 +320,21 @@ def subject_label(group: str, problem: str) -> str:
     return label[:200]
 
 
-def _description(row: dict[str, str]) -> str:
-    parts = [
-        ("Assunto", "Assunto"),
-        ("Grupo Problema", "Grupo do problema"),
-        ("Problema", "Problema"),
-        ("Segmento de Mercado", "Segmento de mercado"),
-        ("Área", "Área"),
-        ("Como Comprou Contratou", "Como comprou ou contratou"),
-        ("Procurou Empresa", "Procurou a empresa antes"),
-        ("Faixa Etária", "Faixa etária"),
-    ]
-    details = "; ".join(f"{label}: {row[column]}" for column, label in parts if row.get(column))
+_DESCRIBED = (
+    ("Assunto", "Assunto"),
+    ("Grupo Problema", "Grupo do problema"),
+    ("Problema", "Problema"),
+    ("Segmento de Mercado", "Segmento de mercado"),
+    ("Área", "Área"),
+    ("Como Comprou Contratou", "Como comprou ou contratou"),
+    ("Procurou Empresa", "Procurou a empresa antes"),
+    ("Faixa Etária", "Faixa etária"),
+)
+
+
+def describe(values: tuple[str, ...]) -> str:
+    """The description of a complaint from the values of ``_DESCRIBED``' columns."""
+    details = "; ".join(f"{label}: {value}" for (_, label), value in zip(_DESCRIBED, values, strict=True) if value)
     return f"Reclamação registrada no consumidor.gov.br (dados abertos). {details}."
 
 
@@ -393,11 +414,13 @@ def _import_file(
                 LineError(name, line, f"A linha tem {len(values)} campos; o arquivo tem {width} colunas.")
             )
             continue
-        row = {c: tidy(v) for c, v in zip(columns, values, strict=True) if c is not None}
+        row = {c: tidy(v) for c, v in zip(columns, values, strict=True) if c in _USED}
         # Two complaints can publish identical lines: the n-th copy gets the n-th key.
         occurrence = seen.get(raw, 0)
         seen[raw] = occurrence + 1
-        source_key = blind_index(f"{INSTANCE}\x1f{raw}\x1f{occurrence}")
+        # A plain hash is enough here: the open data holds no personal data (import_cases keys its hash because a
+        # row's values sit beside a CPF).
+        source_key = hashlib.sha256(f"{INSTANCE}\x1f{raw}\x1f{occurrence}".encode()).hexdigest()
         outcome = importer.record(row, source_key)
         if isinstance(outcome, str):
             result.errors.append(LineError(name, line, outcome))

@@ -12,8 +12,9 @@ MAX_PERIOD_DAYS = 3 * 366
 
 
 class IndicatorsFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("De"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Até"), widget=forms.DateInput(attrs={"type": "date"}))
+    # ISO dates: what <input type="date"> takes and sends, whatever the locale shows.
+    date_from = forms.DateField(label=_("De"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label=_("Até"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     entity = forms.ChoiceField(label=_("Entidade"), required=False)
     instance = forms.ChoiceField(label=_("Instância"), required=False)
 

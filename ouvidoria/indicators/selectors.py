@@ -8,6 +8,7 @@ docs/indicators.md.
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Avg, Count, Expression, F, Q, QuerySet
 from django.db.models.expressions import Func
@@ -123,45 +124,52 @@ def indicators(
     period_start, period_end = _start_of(date_from), _start_of(date_to + timedelta(days=1))
     in_period = Q(received_on__gte=date_from, received_on__lte=date_to)
 
-    # One pass over the scope for the period counts: concluded in the period, and pending at its end (received by
-    # then, neither concluded nor archived by then: an imported case archived unanswered is no longer pending).
-    flow = scope.aggregate(
-        concluded=Count("pk", filter=Q(concluded_at__gte=period_start, concluded_at__lt=period_end)),
-        pending=Count(
-            "pk",
-            filter=Q(received_on__lte=date_to)
-            & (Q(concluded_at__isnull=True) | Q(concluded_at__gte=period_end))
-            & (Q(closed_at__isnull=True) | Q(closed_at__gte=period_end)),
-        ),
-    )
-
-    received = scope.filter(in_period)
-    answered = Q(concluded_at__isnull=False)
-    concluded_on = _local_date("concluded_at")
-    figures = received.aggregate(
-        n_received=Count("pk"),
-        n_answered=Count("pk", filter=answered),
-        mean_response_days=Avg(DaysBetween(concluded_on, F("received_on")), filter=answered),
-        n_on_time=Count("pk", filter=Q(answered, LessThanOrEqual(concluded_on, F("due_on")))),
-        n_upheld=Count("pk", filter=Q(merits="upheld")),
-        n_not_upheld=Count("pk", filter=Q(merits="not_upheld")),
-        n_resolved=Count("pk", filter=Q(resolved=True)),
-        n_not_resolved=Count("pk", filter=Q(resolved=False)),
-        mean_rating=Avg("rating"),
-        n_extended=Count("pk", filter=Q(extension_count__gt=0)),
-    )
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Compiling these one-off aggregations to machine code (JIT) costs more than it saves: ~0.2 s each on
+            # a million cases (docs/benchmarks.md).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        # The period counts, over every case received by the period's end (a case concluded or pending in the
+        # period was received by then). Pending: neither concluded nor archived by the end (an imported case
+        # archived unanswered is no longer pending).
+        flow = scope.filter(received_on__lte=date_to).aggregate(
+            n_concluded=Count("received_on", filter=Q(concluded_at__gte=period_start, concluded_at__lt=period_end)),
+            n_pending=Count(
+                "received_on",
+                filter=(Q(concluded_at__isnull=True) | Q(concluded_at__gte=period_end))
+                & (Q(closed_at__isnull=True) | Q(closed_at__gte=period_end)),
+            ),
+        )
+        # The figures of the cases received in the period: only their rows are read (on PostgreSQL from the
+        # index ``case_indicators`` alone).
+        received = scope.filter(in_period)
+        answered = Q(concluded_at__isnull=False)
+        concluded_on = _local_date("concluded_at")
+        figures = received.aggregate(
+            n_received=Count("received_on"),
+            n_answered=Count("received_on", filter=answered),
+            mean_response_days=Avg(DaysBetween(concluded_on, F("received_on")), filter=answered),
+            n_on_time=Count("received_on", filter=Q(answered, LessThanOrEqual(concluded_on, F("due_on")))),
+            n_upheld=Count("received_on", filter=Q(merits="upheld")),
+            n_not_upheld=Count("received_on", filter=Q(merits="not_upheld")),
+            n_resolved=Count("received_on", filter=Q(resolved=True)),
+            n_not_resolved=Count("received_on", filter=Q(resolved=False)),
+            mean_rating=Avg("rating"),
+            n_extended=Count("received_on", filter=Q(extension_count__gt=0)),
+        )
+        breakdowns = _breakdowns(received)
 
     result: dict[str, Any] = {
         "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
         "entity": entity.slug if isinstance(entity, Entity) else entity,
         "instance": instance.code if isinstance(instance, Instance) else instance,
         "received": figures["n_received"],
-        "concluded": flow["concluded"],
-        "pending": flow["pending"],
+        "concluded": flow["n_concluded"],
+        "pending": flow["n_pending"],
     }
-    for key, column in BREAKDOWNS:
-        rows = received.values_list(column).annotate(count=Count("pk")).order_by("-count", column)
-        result[key] = _labelled(key, list(rows))
+    for key, rows in breakdowns.items():
+        result[key] = _labelled(key, rows)
     result |= {
         "avg_response_days": _mean(figures["mean_response_days"]),
         "on_time_rate": _ratio(figures["n_on_time"], figures["n_answered"]),
@@ -171,6 +179,42 @@ def indicators(
         "extension_rate": _ratio(figures["n_extended"], figures["n_received"]),
     }
     return result
+
+
+def _breakdowns(received: QuerySet[Manifestation]) -> dict[str, list[tuple[Any, int]]]:
+    """Counts of ``received`` by each column of ``BREAKDOWNS``, largest first (ties by key).
+
+    PostgreSQL computes them all in one pass (``GROUPING SETS``); elsewhere (SQLite) one ``GROUP BY`` each.
+    """
+    columns = [column for _, column in BREAKDOWNS]
+    if connection.vendor != "postgresql":
+        grouped = {column: list(received.values_list(column).annotate(n=Count("*")).order_by()) for column in columns}
+    else:
+        # The WHERE of the ORM's own query (the scope and the period), under a GROUP BY the ORM cannot write.
+        select, params = received.order_by().values_list("pk").query.sql_with_params()
+        head, found, where = select.partition(" WHERE ")
+        if not found or " JOIN " in head:
+            raise ValueError(f"unexpected query shape: {select[:200]}")
+        quote = connection.ops.quote_name
+        table = quote(Manifestation._meta.db_table)
+        cols = [f"{table}.{quote(column)}" for column in columns]
+        sql = (
+            f"SELECT {', '.join(cols)}, {', '.join(f'GROUPING({c})' for c in cols)}, COUNT(*) "  # noqa: S608
+            f"FROM {table} WHERE {where} GROUP BY GROUPING SETS ({', '.join(f'({c})' for c in cols)})"
+        )
+        grouped = {column: [] for column in columns}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for row in cursor.fetchall():
+                values, flags, count = row[: len(cols)], row[len(cols) : -1], row[-1]
+                # GROUPING(c) is 0 in the rows grouped by c.
+                i = flags.index(0)
+                grouped[columns[i]].append((values[i], count))
+    # Largest first; ties in key order (no key last), the same on every database.
+    return {
+        key: sorted(grouped[column], key=lambda r: (-r[1], r[0] is None, "" if r[0] is None else str(r[0])))
+        for key, column in BREAKDOWNS
+    }
 
 
 def _labelled(key: str, rows: list[tuple[Any, int]]) -> list[dict[str, Any]]:

@@ -119,3 +119,36 @@ def test_the_queue_works_on_a_tablet_without_horizontal_scrolling_of_the_page(ne
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent").strip() == "Pular para o conteúdo"
+
+
+def test_the_indicators_dashboard_draws_its_charts_with_tables_beside_them(new_page):
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from ouvidoria.cases.tests.factories import register
+
+    entity = EntityFactory.create(name="Seguradora Aurora", slug="aurora", regime="susep", state="RJ", city="Niterói")
+    for days, instance, record_type in ((1, "ouvidoria", "reclamacao"), (2, "sac", "informacao"), (3, "sac", "elogio")):
+        register(entity, instance=instance, record_type=record_type, received_at=timezone.now() - timedelta(days=days))
+    person("manager", "gestora", entity)
+
+    manager = new_page()
+    sign_in(manager, "gestora")
+    manager.get_by_role("link", name="Indicadores").click()
+    today = datetime.now().date()
+    manager.get_by_label("De", exact=True).fill((today - timedelta(days=10)).isoformat())
+    with manager.expect_navigation():
+        manager.get_by_role("button", name="Atualizar").click()
+    start = (today - timedelta(days=10)).isoformat()
+    assert f"Período de {start} a {today.isoformat()}" in manager.locator("main").inner_text()
+    manager.wait_for_function("() => document.querySelectorAll('canvas[data-chart]').length === 5")
+    drawn = manager.evaluate(
+        "() => [...document.querySelectorAll('canvas[data-chart]')].every(c => window.Chart.getChart(c) !== undefined)"
+    )
+    assert drawn
+    assert manager.locator(".kpis dd").first.inner_text() == "3"
+    manager.get_by_text("Tabela com os dados do gráfico").first.click()
+    assert manager.get_by_role("rowheader", name="Reclamação").is_visible()
+    screenshot(manager, "indicadores")
+    assert axe_violations(manager) == []

@@ -173,7 +173,9 @@ def test_companies_become_external_entities_and_cases_carry_the_mapping():
     assert m.requester.gender in ("F", "M")
     assert not m.requester.document
     kinds = set(Event.objects.filter(manifestation=m).values_list("kind", flat=True))
-    assert kinds == {"registration", "answer", "closure", "evaluation"}
+    assert kinds == {"registration", "closure"}
+    closure = Event.objects.get(manifestation=m, kind="closure")
+    assert closure.params == {"imported": True, "answered": True, "resolved": False, "rating": 1}
 
 
 @pytest.mark.django_db

@@ -93,6 +93,10 @@ def test_without_filters_it_shows_the_current_month_with_charts_and_tables():
     assert 'lang="pt-BR"' in html
     assert "chart-4.6.1.umd.min.js" in html
     assert set(chart_data(response)) == {"by_type", "by_instance", "by_medium", "by_subject", "by_state"}
+    # The period shown in the date inputs, in the ISO form they take.
+    start, end = response.context["form"]["date_from"].value(), response.context["form"]["date_to"].value()
+    assert f'value="{start:%Y-%m-%d}"' in html
+    assert f'value="{end:%Y-%m-%d}"' in html
 
 
 @pytest.mark.django_db
