@@ -203,3 +203,18 @@ def random_person(rng: random.Random) -> dict[str, str]:
 
 def random_phone(rng: random.Random, state: str) -> str:
     return f"({DDD.get(state, '11')}) 9{rng.randrange(1000, 9999)}-{rng.randrange(1000, 9999)}"
+
+
+def check_not_null_filled(table: str, columns: Any) -> None:
+    """Fail early when a bulk INSERT … SELECT of a benchmark leaves out a NOT NULL column added since it was written."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND is_nullable = 'NO' "
+            "AND column_default IS NULL",
+            [table],
+        )
+        missing = {row[0] for row in cursor.fetchall()} - set(columns) - {"id"}
+    if missing:
+        raise RuntimeError(f"{table} has NOT NULL columns this benchmark does not fill: {sorted(missing)}")

@@ -111,15 +111,7 @@ def insert_cases(entity: Any, count: int, today: date) -> tuple[float, int]:
         "created_at": "now()",
         "updated_at": "now()",
     }
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND is_nullable = 'NO' "
-            "AND column_default IS NULL",
-            [table],
-        )
-        missing = {row[0] for row in cursor.fetchall()} - set(columns) - {"id"}
-    if missing:
-        raise RuntimeError(f"{table} has NOT NULL columns this benchmark does not fill: {sorted(missing)}")
+    common.check_not_null_filled(table, columns)
 
     start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:

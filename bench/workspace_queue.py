@@ -144,15 +144,7 @@ def load(count: int, entity_ids: list[int], people_ids: list[int], today: date) 
         "created_at": "now()",
         "updated_at": "now()",
     }
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND is_nullable = 'NO' "
-            "AND column_default IS NULL",
-            [cases],
-        )
-        missing = {row[0] for row in cursor.fetchall()} - set(columns) - {"id"}
-    if missing:
-        raise RuntimeError(f"{cases} has NOT NULL columns this benchmark does not fill: {sorted(missing)}")
+    common.check_not_null_filled(cases, columns)
 
     timings: dict[str, float] = {}
     # One transaction: a load that fails leaves the database as it was, indexes included.

@@ -45,6 +45,17 @@ from ouvidoria.imports.writer import CaseRecord, CaseWriter, EventRecord, Prepar
 from ouvidoria.privacy.crypto import blind_index
 from ouvidoria.rules import deadlines
 from ouvidoria.rules.calendars import FIRST_YEAR
+from ouvidoria.rules.opin import (
+    CHANNEL,
+    CITY,
+    ENTITY,
+    GENDER,
+    INTERACTIONS,
+    PRACTICED_DAYS,
+    RECORD_TYPE,
+    STATE,
+    SUBJECT,
+)
 from ouvidoria.rules.policies import default_policy_code, get_policy
 from ouvidoria.rules.protocol import normalize_protocol
 
@@ -64,16 +75,8 @@ _IMPORT_CACHE_SIZE = -128 * 1024  # KiB when negative: 128 MiB
 _IMPORT_CHECKPOINT_PAGES = 20_000
 IMPORT_ACTOR = "importação"
 
-# The OPIN columns (seed 000 §8.5, in the order of Annex II §10.2), then those of other systems' exports.
-ENTITY = "Entidade"
-CHANNEL = "Canal"
-RECORD_TYPE = "Tipo de manifestação"
-GENDER = "Gênero"
-STATE = "UF"
-CITY = "Cidade"
-SUBJECT = "Assunto"
-PRACTICED_DAYS = "Prazo de conclusão praticado"
-INTERACTIONS = "Número de interações por cliente"
+# The OPIN columns are those of the quarterly file (rules/opin.py, seed 000 §8.5 and Annex II); then those of other
+# systems' exports.
 OPENED = "Data de abertura"
 CONCLUDED = "Data de conclusão"
 PROTOCOL = "Protocolo"
