@@ -169,6 +169,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(env_str("OUVIDORIA_MEDIA_ROOT", str(VAR_DIR / "attachments")))
 
+# Files uploaded for import from the workspace (administrators).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+
 # Attachments are stored outside the web root and served only through permission-checked views.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("painel/indicadores/", include("ouvidoria.indicators.urls")),
     path("painel/relatorios/", include("ouvidoria.reports.urls")),
     path("painel/opin/", include("ouvidoria.opin.urls")),
+    path("painel/importacoes/", include("ouvidoria.imports.urls")),
     path("painel/", include("ouvidoria.workspace.urls")),
     path("api/", include("ouvidoria.api.urls")),
     path("admin/", admin.site.urls),
