@@ -1,6 +1,7 @@
 """The OPIN quarterly file for 1,000,000 manifestations of one entity in one quarter, on PostgreSQL.
 
     PG_DURABLE=1 scripts/with-postgres.sh .venv/bin/python bench/export_opin.py [--cases 1000000] [--xlsx]
+        [--repeat N] [--baseline DIR]
 
 1. Inserts the cases with one ``INSERT … SELECT … FROM generate_series`` (as ``bench/recompute.py`` does) in 2025Q1:
    every OPIN channel, record types and subjects that fit each other, 10 % received in the quarter before, 20 %
@@ -10,17 +11,24 @@
    included) and reads the child's peak RSS from ``os.wait4``; target < 30 s and < 300 MB. Then
    ``manage.py validate_opin`` on the file, measured the same way, and with ``--xlsx`` the export with the Annex II
    spreadsheet too.
+3. ``--repeat N`` runs the export N times on the same loaded database (the load takes minutes) and reports each run
+   and the median. ``--baseline DIR`` takes another checkout (``git archive COMMIT | tar -x -C DIR``) and times its
+   export alternately with this one's, on the same data and machine state, and compares the two JSON files byte for
+   byte. The load average (1 min) is read before each run: the machine may be shared.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -121,11 +129,12 @@ def insert(entity: Any, count: int) -> float:
     return time.perf_counter() - start
 
 
-def measured(*args: str) -> dict[str, Any]:
+def measured(*args: str, root: Path = common.ROOT) -> dict[str, Any]:
     """Run ``manage.py`` in a child; its wall time, its own peak RSS (os.wait4) and its last stdout line."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        load = os.getloadavg()[0]
         start = time.perf_counter()
-        proc = subprocess.Popen([common.PYTHON, str(common.ROOT / "manage.py"), *args], cwd=common.ROOT,
+        proc = subprocess.Popen([common.PYTHON, str(root / "manage.py"), *args], cwd=root,
                                 stdout=out, stderr=err)  # fmt: skip
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -138,8 +147,35 @@ def measured(*args: str) -> dict[str, Any]:
         "wall_s": round(elapsed, 2),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # KiB on Linux
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "load_avg_1m_before": round(load, 2),
         "exit_code": proc.returncode,
         "last_line": lines[-1] if lines else stderr[-2000:],
+    }
+
+
+def export_run(slug: str, out: Path, root: Path) -> dict[str, Any]:
+    """One timed export into ``out`` with the code under ``root``; the SHA-256 of the JSON entry it wrote."""
+    run = measured("export_opin", "--entity", slug, "--quarter", "2025Q1", "--out", str(out), "--json", root=root)
+    summary = json.loads(run["last_line"]) if run["exit_code"] == 0 else {}
+    run["records"] = summary.get("registros")
+    if summary:
+        path = Path(summary["arquivo"])
+        run["zip_mb"] = round(path.stat().st_size / 1e6, 2)
+        digest = hashlib.sha256()
+        with zipfile.ZipFile(path) as archive, archive.open(f"{path.stem}.json") as entry:
+            while block := entry.read(1 << 20):
+                digest.update(block)
+        run["json_sha256"] = digest.hexdigest()
+    return run
+
+
+def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The median of each figure over the runs (p50), and the runs themselves."""
+    figures = ("wall_s", "cpu_s", "peak_rss_mb", "load_avg_1m_before")
+    return {key: round(statistics.median(run[key] for run in runs), 2) for key in figures} | {
+        "records": runs[-1]["records"],
+        "zip_mb": runs[-1].get("zip_mb"),
+        "runs": runs,
     }
 
 
@@ -147,6 +183,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--xlsx", action="store_true", help="also time the export with the Annex II spreadsheet")
+    parser.add_argument("--repeat", type=int, default=1, help="exports on the same loaded database (median)")
+    parser.add_argument("--baseline", type=Path, help="another checkout whose export is timed alternately")
     args = parser.parse_args()
     if not common.is_postgres_url():
         common.emit({"benchmark": "export_opin", "error": "DATABASE_URL must point at PostgreSQL"})
@@ -171,26 +209,35 @@ def main() -> None:
     result: dict[str, Any] = {"benchmark": "export_opin", "cases": args.cases, "insert_s": round(insert_s, 1),
                               "postgres": facts, "machine": common.machine_facts()}  # fmt: skip
     with tempfile.TemporaryDirectory() as out_dir:
-        base = ("export_opin", "--entity", slug, "--quarter", "2025Q1", "--out", out_dir, "--json")
-        common.log("export_opin")
-        export = measured(*base)
-        summary = json.loads(export["last_line"]) if export["exit_code"] == 0 else {}
-        export["records"] = summary.get("registros")
-        export["zip_mb"] = round(Path(summary["arquivo"]).stat().st_size / 1e6, 1) if summary else None
-        common.log(f"export: {export}")
+        roots = {"this": common.ROOT} | ({"baseline": args.baseline.resolve()} if args.baseline else {})
+        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in roots}
+        digests: dict[str, set[str]] = {name: set() for name in roots}
+        for i in range(args.repeat):
+            for name, root in roots.items():
+                out = Path(out_dir) / name
+                common.log(f"export_opin ({name}, run {i + 1} of {args.repeat})")
+                run = export_run(slug, out, root)
+                digests[name].add(run.pop("json_sha256", None) or "")
+                runs[name].append(run)
+                common.log(f"export ({name}): {run}")
+        export = summarize(runs["this"])
+        result.update(export=export)
+        if args.baseline:
+            result["baseline"] = summarize(runs["baseline"]) | {"root": str(args.baseline)}
+            result["same_json_as_baseline"] = len(digests["this"]) == 1 and digests["this"] == digests["baseline"]
         common.log("validate_opin")
-        validate = measured("validate_opin", f"{out_dir}/202501.zip", "--json")
+        validate = measured("validate_opin", f"{out_dir}/this/202501.zip", "--json")
         report = json.loads(validate["last_line"]) if validate["last_line"].startswith("{") else {}
         validate["valid"] = report.get("valido")
         common.log(f"validate: {validate}")
-        result.update(export=export, validate=validate)
+        result.update(validate=validate)
         if args.xlsx:
             common.log("export_opin --xlsx")
+            base = ("export_opin", "--entity", slug, "--quarter", "2025Q1", "--out", out_dir, "--json")
             result["export_xlsx"] = measured(*base, "--xlsx")
             common.log(f"export --xlsx: {result['export_xlsx']}")
     result["met"] = (
-        export["exit_code"] == 0
-        and export["records"] == args.cases
+        all(run["exit_code"] == 0 and run["records"] == args.cases for run in runs["this"])
         and export["wall_s"] < TARGET_S
         and export["peak_rss_mb"] < TARGET_MB
         and validate["valid"] is True

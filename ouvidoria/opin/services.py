@@ -9,7 +9,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 from zipfile import ZIP_DEFLATED, ZipFile
@@ -17,8 +17,8 @@ from zipfile import ZIP_DEFLATED, ZipFile
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, DateTimeField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, DateField, F, FilteredRelation, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from ouvidoria.accounts.access import staff_for_entity
@@ -97,43 +97,47 @@ _COLUMNS = (
     "state",
     "city",
     "received_on",
-    "concluded_at",
+    "until",
     "contacts",
 )
 
 
 def opin_selection(entity: Entity, quarter: Quarter) -> QuerySet[Manifestation]:
     """Seed 000 §8.4: the entity's manifestations of the OPIN channels concluded in the quarter (a), plus those
-    pending at its end (b), whatever their start; cases received after the quarter are not in it."""
+    pending at its end (b), whatever their start; cases received after the quarter are not in it.
+
+    Each row carries ``until``, the local date the practiced time is counted to (the conclusion's, or the quarter's
+    last day for a pending case), and ``contacts``, "Número de interações por cliente" (seed 000 §8.5): the
+    requester's contacts on the timeline up to the conclusion, or up to the end of the quarter for pending ones,
+    counted in one grouped join over the timeline (not a subquery per case). Imported cases carry their source's
+    count."""
     start, end = _local_midnight(quarter.first_day), _local_midnight(quarter.next().first_day)
-    # "Número de interações por cliente" (seed 000 §8.5): the requester's contacts on the timeline up to the
-    # conclusion, or up to the end of the quarter for pending ones. Imported cases carry their source's count.
-    cutoff = Case(
-        When(concluded_at__lt=end, then=F("concluded_at")),
-        default=Value(end - timedelta(microseconds=1)),
-        output_field=DateTimeField(),
-    )
-    contacts = (
-        Event.objects.filter(
-            manifestation=OuterRef("pk"),
-            kind__in=sorted(Event.REQUESTER_CONTACTS),
-            created_at__lte=OuterRef("cutoff"),
-        )
-        .order_by()
-        .values("manifestation")
-        .annotate(n=Count("pk"))
-        .values("n")
+    concluded_in_time = Q(concluded_at__lt=end)
+    pending_at_end = Q(concluded_at__isnull=True) | Q(concluded_at__gte=end)
+    contact_events = FilteredRelation(
+        "events",
+        condition=Q(events__kind__in=sorted(Event.REQUESTER_CONTACTS))
+        & (
+            (concluded_in_time & Q(events__created_at__lte=F("concluded_at")))
+            | (pending_at_end & Q(events__created_at__lt=end))
+        ),
     )
     return (
         Manifestation.objects.filter(
             entity=entity, instance_id__in=opin.OPIN_INSTANCE_CODES, received_on__lte=quarter.last_day
         )
         .filter(Q(concluded_at__isnull=True) | Q(concluded_at__gte=start))
+        .alias(contact_events=contact_events)
         .annotate(
-            cutoff=cutoff,
+            # The local date (the database converts it in the project's time zone: TruncDate).
+            until=Case(
+                When(concluded_in_time, then=TruncDate("concluded_at")),
+                default=Value(quarter.last_day),
+                output_field=DateField(),
+            ),
             contacts=Case(
                 When(imported=True, then=F("interaction_count")),
-                default=Coalesce(Subquery(contacts, output_field=IntegerField()), Value(0)),
+                default=Count("contact_events"),
                 output_field=IntegerField(),
             ),
         )
@@ -141,47 +145,98 @@ def opin_selection(entity: Entity, quarter: Quarter) -> QuerySet[Manifestation]:
     )
 
 
+# The text columns of a record, in Annex I order (the two numbers follow them).
+_TEXT_KEYS = opin.KEYS[:-2]
+assert opin.KEYS[-2:] == (opin.PRACTICED_DAYS, opin.INTERACTIONS)
+# Distinct text combinations kept (channel, type, subject, gender, UF, city): a few thousand in practice.
+_MEMO_MAX = 100_000
+
+
+@dataclass
+class _Row:
+    """One record of the file: its text columns (Annex I order), the two numbers, and its JSON up to the numbers."""
+
+    protocol: str
+    texts: tuple[str, ...]
+    days: int
+    contacts: int
+    head: str
+
+    def record(self) -> dict[str, Any]:
+        return {**dict(zip(_TEXT_KEYS, self.texts, strict=True)), opin.PRACTICED_DAYS: self.days,
+                opin.INTERACTIONS: self.contacts}  # fmt: skip
+
+    def json(self) -> str:
+        """Exactly ``json.dumps(self.record(), ensure_ascii=False)``, the text part built once per combination."""
+        return f"{self.head}{self.days}{_BETWEEN}{self.contacts}}}"
+
+
+_BETWEEN = ", " + json.dumps(opin.INTERACTIONS, ensure_ascii=False) + ": "
+
+
+def _head(texts: tuple[str, ...]) -> str:
+    """The JSON of a record up to the value of "Prazo de conclusão praticado", as json.dumps writes it."""
+    text = json.dumps(dict(zip(_TEXT_KEYS, texts, strict=True)), ensure_ascii=False)
+    return text[:-1] + ", " + json.dumps(opin.PRACTICED_DAYS, ensure_ascii=False) + ": "
+
+
+def _opin_rows(entity: Entity, quarter: Quarter, omitted: list[Omission] | None) -> Iterator[_Row]:
+    rows = opin_selection(entity, quarter).values_list(*_COLUMNS).iterator(chunk_size=CHUNK_SIZE)
+    channel_of, type_label = opin.CHANNEL_OF_INSTANCE, opin.RECORD_TYPE_LABELS
+    # The layout check of the text columns, and their JSON, once per distinct combination: (texts, head), with
+    # head None when the texts do not fit the layout.
+    memo: dict[tuple[Any, ...], tuple[tuple[str, ...], str | None]] = {}
+    for protocol, instance, record_type, subject, kind, gender, state, city, received_on, until, n in rows:
+        # "Prazo de conclusão praticado": calendar days from receipt to the conclusion's local date, or for a case
+        # pending at the end of the quarter the days so far, counted to its last day (seed 000 §8.5).
+        days = (until - received_on).days
+        key = (instance, record_type, subject, kind, gender, state, city)
+        known = memo.get(key)
+        if known is None:
+            texts: tuple[str, ...] = (
+                entity.name,
+                channel_of[instance],
+                type_label.get(record_type, record_type),
+                # Seed 000 §8.5: blank for companies, and when no gender was declared (anonymous cases included).
+                (gender or "") if kind == "person" else "",
+                state,
+                city,
+                subject or "",
+            )
+            # The validator's own rule, with valid numbers: what it finds is about the texts alone.
+            fits = not opin.record_problems({**dict(zip(_TEXT_KEYS, texts, strict=True)), opin.PRACTICED_DAYS: 0,
+                                             opin.INTERACTIONS: 0})  # fmt: skip
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()
+            known = memo[key] = (texts, _head(texts) if fits else None)
+        texts, head = known
+        if head is not None and days >= 0 and n >= 0:
+            yield _Row(protocol, texts, days, n, head)
+            continue
+        row = _Row(protocol, texts, days, n, "")
+        problems = opin.record_problems(row.record())
+        if problems:
+            if omitted is not None:
+                omitted.append(Omission(protocol, problems))
+            continue
+        row.head = _head(texts)  # unreachable in practice: the rule found nothing wrong after all
+        yield row
+
+
 def opin_records(
     entity: Entity, quarter: Quarter, *, omitted: list[Omission] | None = None
 ) -> Iterator[dict[str, Any]]:
     """The Annex I records, streamed. Cases the layout cannot represent are checked with the validator's own
     rule and left out, each added to ``omitted`` (the caller decides whether that stops the export)."""
-    tz = timezone.get_default_timezone()
-    end = _local_midnight(quarter.next().first_day)
-    rows = opin_selection(entity, quarter).values_list(*_COLUMNS).iterator(chunk_size=CHUNK_SIZE)
-    channel_of, type_label = opin.CHANNEL_OF_INSTANCE, opin.RECORD_TYPE_LABELS
-    for protocol, instance, record_type, subject, kind, gender, state, city, received_on, concluded_at, n in rows:
-        if concluded_at is not None and concluded_at < end:
-            # "Prazo de conclusão praticado": calendar days from receipt to conclusion (seed 000 §8.5).
-            days = (concluded_at.astimezone(tz).date() - received_on).days
-        else:
-            # Pending at the end of the quarter: the days so far, counted to its last day.
-            days = (quarter.last_day - received_on).days
-        record = {
-            opin.ENTITY: entity.name,
-            opin.CHANNEL: channel_of[instance],
-            opin.RECORD_TYPE: type_label.get(record_type, record_type),
-            # Seed 000 §8.5: blank for companies, and when no gender was declared (anonymous cases included).
-            opin.GENDER: (gender or "") if kind == "person" else "",
-            opin.STATE: state,
-            opin.CITY: city,
-            opin.SUBJECT: subject or "",
-            opin.PRACTICED_DAYS: days,
-            opin.INTERACTIONS: n,
-        }
-        problems = opin.record_problems(record)
-        if problems:
-            if omitted is not None:
-                omitted.append(Omission(protocol, problems))
-            continue
-        yield record
+    for row in _opin_rows(entity, quarter, omitted):
+        yield row.record()
 
 
 # --- Export ------------------------------------------------------------------------------------------------------
 
 
 class _JsonEntry:
-    """Writes {"Ocorrencias": [...]} into an open zip entry, one json.dumps per record, in batches."""
+    """Writes {"Ocorrencias": [...]} into an open zip entry, one record's JSON text at a time, in batches."""
 
     def __init__(self, out: IO[bytes]) -> None:
         self._out = out
@@ -189,9 +244,12 @@ class _JsonEntry:
         self._first = True
         out.write(b'{\n  "Ocorrencias": [')
 
-    def add(self, record: dict[str, Any]) -> None:
-        self._batch.append(("\n    " if self._first else ",\n    ") + json.dumps(record, ensure_ascii=False))
-        self._first = False
+    def add(self, text: str) -> None:
+        if self._first:
+            self._batch.append("\n    " + text)
+            self._first = False
+        else:
+            self._batch.append(",\n    " + text)
         if len(self._batch) >= 2000:
             self.flush()
 
@@ -251,8 +309,8 @@ def opin_export(
             archive.open(f"{stem}.json", "w") as entry,
         ):
             writer = _JsonEntry(entry)
-            for record in opin_records(entity, quarter, omitted=omitted):
-                writer.add(record)
+            for row in _opin_rows(entity, quarter, omitted):
+                writer.add(row.json())
                 count += 1
                 if sheet is not None:
                     if count > XLSX_MAX_RECORDS:
@@ -260,7 +318,7 @@ def opin_export(
                             f"{count} registros não cabem numa planilha Excel ({XLSX_MAX_RECORDS} linhas): "
                             "gere sem --xlsx."
                         )
-                    sheet.append([record[key] if record[key] != "" else None for key in opin.KEYS])
+                    sheet.append([text or None for text in row.texts] + [row.days, row.contacts])
                 if progress is not None and count % 1000 == 0:
                     progress(1000)
             writer.close()

@@ -161,6 +161,64 @@ def test_interactions_come_from_the_timeline_up_to_conclusion_or_quarter_end(ent
     assert by_city["Pending"]["Número de interações por cliente"] == 2
 
 
+def test_practiced_days_use_the_local_date_of_the_conclusion(entity: Entity, tmp_path: Path) -> None:
+    # 23:00 in São Paulo is already the next day in UTC: the file counts local calendar days.
+    late = case(entity, at(2025, 1, 6, 22), city="Late")
+    answer(late, at(2025, 1, 7, 23))
+    message(late, datetime(2025, 1, 7, 23, 1, tzinfo=SP))  # a minute after the answer: not counted
+    at_end = case(entity, at(2025, 3, 30), city="Answered At Midnight")
+    answer(at_end, datetime(2025, 4, 1, 0, 0, tzinfo=SP))  # the next quarter: pending at the end of this one
+
+    by_city = {r["Cidade"]: r for r in records_of(Path(export(entity, tmp_path)["arquivo"]))}
+
+    assert by_city["Late"]["Prazo de conclusão praticado"] == 1
+    assert by_city["Late"]["Número de interações por cliente"] == 1
+    assert by_city["Answered At Midnight"]["Prazo de conclusão praticado"] == 1  # 30 → 31 March
+    assert by_city["Answered At Midnight"]["Número de interações por cliente"] == 1
+
+
+def test_imported_cases_keep_their_source_count(entity: Entity, tmp_path: Path) -> None:
+    imported = case(entity, at(2025, 1, 6), city="Imported")
+    message(imported, at(2025, 1, 7))
+    Manifestation.objects.filter(pk=imported.pk).update(imported=True, interaction_count=7)
+
+    (record,) = records_of(Path(export(entity, tmp_path)["arquivo"]))
+
+    assert record["Número de interações por cliente"] == 7
+
+
+def test_a_negative_time_is_refused_even_when_the_texts_fit(entity: Entity, tmp_path: Path) -> None:
+    # The same text columns twice: the layout check of the texts is done once, the numbers on every record.
+    good = case(entity, at(2025, 1, 6))
+    bad = case(entity, at(2025, 1, 9))
+    answer(good, at(2025, 1, 8))
+    answer(bad, at(2025, 1, 10))
+    Manifestation.objects.filter(pk=bad.pk).update(concluded_at=at(2025, 1, 8))
+
+    summary = export(entity, tmp_path, "--omit-invalid")
+
+    assert summary["registros"] == 1
+    assert summary["deixadas_de_fora"] == [
+        {"protocolo": bad.protocol, "problemas": f"{bad.protocol}: Prazo de conclusão praticado: -1 é negativo"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ("Seguradora Horizonte S.A.", "SAC", "Solicitação", "F", "MG", "Belo Horizonte", "OPIN Erro Dado Cadastral"),
+        ('Aspas "duplas" \\ barra', "Ouvidoria", "Reclamação", "", "SP", "São Paulo\t\n", "ç\u2028\x7f\x00"),
+    ],
+)
+def test_the_record_text_is_what_json_dumps_writes(texts: tuple[str, ...]) -> None:
+    from ouvidoria.opin.services import _head, _Row
+
+    for days, contacts in [(0, 0), (56, 1), (1234567, 89)]:
+        row = _Row("1", texts, days, contacts, _head(texts))
+        assert tuple(row.record()) == opin.KEYS
+        assert row.json() == json.dumps(row.record(), ensure_ascii=False)
+
+
 def test_companies_and_undeclared_genders_are_blank(entity: Entity, tmp_path: Path) -> None:
     case(entity, at(2025, 1, 6), city="Company", requester=requester_data(document="11.222.333/0001-81",
          name="Comércio Ltda", gender=""))  # fmt: skip
