@@ -71,3 +71,16 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword
+
+
+class VerifiedSessionAuthentication(authentication.SessionAuthentication):
+    """Staff signed in to the workspace use the API with their session — but only once the second factor that the
+    workspace asks of them is given (TOTP enrolled, or required by the role)."""
+
+    def authenticate(self, request: Request) -> tuple[Any, None] | None:
+        from ouvidoria.accounts.decorators import second_factor_pending
+
+        found = super().authenticate(request)
+        if found is not None and second_factor_pending(request._request):
+            return None
+        return found

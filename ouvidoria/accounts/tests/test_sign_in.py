@@ -110,3 +110,13 @@ def test_an_administrator_configures_entities_in_the_admin_and_others_cannot():
     analyst = staff_user("analyst", entities=[EntityFactory.create()])
     staff_role_apply(StaffProfile.objects.get(user=analyst))
     assert signed_in(analyst).get("/admin/entities/entity/").status_code == 302
+
+
+def test_the_api_through_a_session_also_waits_for_the_second_factor():
+    user = user_with_password("ombudsman", username="chefe")
+    client = Client()
+    client.post(reverse("accounts:login"), {"username": "chefe", "password": PASSWORD})
+    assert client.get("/api/v1/manifestations/").status_code in {401, 403}
+    from ouvidoria.cases.tests.factories import signed_in
+
+    assert signed_in(user).get("/api/v1/manifestations/").status_code == 200

@@ -112,6 +112,36 @@ def test_bad_input_answers_400_with_a_portuguese_message_per_field(client, overr
     assert Manifestation.objects.count() == 0
 
 
+def test_registration_payload_fields_are_shared_but_each_validation_is_its_own():
+    from ouvidoria.api.serializers import RegistrationSerializer
+
+    bad = RegistrationSerializer(data={**payload(), "requester": {"state": "ABC"}, "received_at": "ontem"})
+    good = RegistrationSerializer(data=payload(description="Texto bom"))
+    assert bad.fields is good.fields  # one bound copy per class
+    assert not bad.is_valid()
+    assert good.is_valid(), good.errors
+    assert good.validated_data["description"] == "Texto bom"
+    assert good.validated_data["requester"]["state"] == "SP"
+    assert set(bad.errors) == {"requester", "received_at"}
+    assert "state" in bad.errors["requester"]
+    assert not RegistrationSerializer(data={}).is_valid()
+    assert RegistrationSerializer(data=payload()).is_valid()
+
+
+def test_registration_result_is_what_the_declared_fields_would_render(client):
+    from rest_framework import serializers
+
+    from ouvidoria.api.serializers import RegistrationResultSerializer
+
+    response = client.post(URL, payload(received_at="2026-02-13T10:00:00Z"), format="json")
+    m = Manifestation.objects.select_related("entity").get(protocol=response.data["protocol"])
+    result = RegistrationResultSerializer(m)
+    generic = serializers.Serializer.to_representation(result, m)  # field by field, as DRF renders by default
+    assert response.json() == result.data == dict(generic)
+    assert list(result.data) == list(RegistrationResultSerializer._declared_fields)
+    assert response.json()["received_at"] == "2026-02-13T07:00:00-03:00"
+
+
 def test_malformed_json_is_a_400_not_a_500(client):
     response = client.post(URL, "{not json", content_type="application/json")
     assert response.status_code == 400
