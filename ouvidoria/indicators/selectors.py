@@ -10,9 +10,9 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Avg, Count, Expression, F, Q, QuerySet
+from django.db.models import Avg, Count, Expression, F, Q, QuerySet, Sum
 from django.db.models.expressions import Func
-from django.db.models.fields import IntegerField
+from django.db.models.fields import DateField, IntegerField
 from django.db.models.functions import TruncDate
 from django.db.models.lookups import LessThanOrEqual
 from django.db.models.sql.compiler import SQLCompiler
@@ -57,6 +57,18 @@ class DaysBetween(Func):
             arg_joiner=") - julianday(",
             **extra_context,
         )
+
+
+class SessionDate(Func):
+    """The date of a timestamp in the session's time zone (PostgreSQL ``timestamptz::date``).
+
+    The same date as ``TruncDate(field, tzinfo)`` once the session's ``TimeZone`` is that zone (``_one_pass`` sets
+    it for its query), without looking the zone's name up for every row (``AT TIME ZONE 'America/Sao_Paulo'``):
+    a quarter of the query's time over a million cases (docs/benchmarks.md).
+    """
+
+    template = "(%(expressions)s)::date"
+    arity = 1
 
 
 def _local_date(field: str) -> Expression:
@@ -122,7 +134,6 @@ def indicators(
         raise ValueError("date_to before date_from")
     scope = scope_filter(qs_scope, entity=entity, instance=instance)
     period_start, period_end = _start_of(date_from), _start_of(date_to + timedelta(days=1))
-    in_period = Q(received_on__gte=date_from, received_on__lte=date_to)
 
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -131,34 +142,15 @@ def indicators(
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
         # The period counts, over every case received by the period's end (a case concluded or pending in the
-        # period was received by then). Pending: neither concluded nor archived by the end (an imported case
-        # archived unanswered is no longer pending).
+        # period was received by then).
         flow = scope.filter(received_on__lte=date_to).aggregate(
             n_concluded=Count("received_on", filter=Q(concluded_at__gte=period_start, concluded_at__lt=period_end)),
-            n_pending=Count(
-                "received_on",
-                filter=(Q(concluded_at__isnull=True) | Q(concluded_at__gte=period_end))
-                & (Q(closed_at__isnull=True) | Q(closed_at__gte=period_end)),
-            ),
+            n_pending=Count("received_on", filter=_pending(period_end)),
         )
-        # The figures of the cases received in the period: only their rows are read (on PostgreSQL from the
-        # index ``case_indicators`` alone).
-        received = scope.filter(in_period)
-        answered = Q(concluded_at__isnull=False)
-        concluded_on = _local_date("concluded_at")
-        figures = received.aggregate(
-            n_received=Count("received_on"),
-            n_answered=Count("received_on", filter=answered),
-            mean_response_days=Avg(DaysBetween(concluded_on, F("received_on")), filter=answered),
-            n_on_time=Count("received_on", filter=Q(answered, LessThanOrEqual(concluded_on, F("due_on")))),
-            n_upheld=Count("received_on", filter=Q(merits="upheld")),
-            n_not_upheld=Count("received_on", filter=Q(merits="not_upheld")),
-            n_resolved=Count("received_on", filter=Q(resolved=True)),
-            n_not_resolved=Count("received_on", filter=Q(resolved=False)),
-            mean_rating=Avg("rating"),
-            n_extended=Count("received_on", filter=Q(extension_count__gt=0)),
-        )
-        breakdowns = _breakdowns(received)
+        # The figures and breakdowns of the cases received in the period: only their rows are read (on PostgreSQL
+        # from the index ``case_indicators`` alone when the period is a small part of the table).
+        received = scope.filter(received_on__gte=date_from, received_on__lte=date_to)
+        figures, breakdowns = (_one_pass if connection.vendor == "postgresql" else _by_orm)(received)
 
     result: dict[str, Any] = {
         "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
@@ -181,36 +173,106 @@ def indicators(
     return result
 
 
-def _breakdowns(received: QuerySet[Manifestation]) -> dict[str, list[tuple[Any, int]]]:
-    """Counts of ``received`` by each column of ``BREAKDOWNS``, largest first (ties by key).
+def _pending(period_end: datetime) -> Q:
+    """Neither concluded nor archived by the end of the period (an imported case archived unanswered is no longer
+    pending)."""
+    return (Q(concluded_at__isnull=True) | Q(concluded_at__gte=period_end)) & (
+        Q(closed_at__isnull=True) | Q(closed_at__gte=period_end)
+    )
 
-    PostgreSQL computes them all in one pass (``GROUPING SETS``); elsewhere (SQLite) one ``GROUP BY`` each.
+
+def _by_orm(
+    received: QuerySet[Manifestation],
+) -> tuple[dict[str, Any], dict[str, list[tuple[Any, int]]]]:
+    """The figures of the ``received`` cases, then their breakdowns, one ORM query each (SQLite)."""
+    answered = Q(concluded_at__isnull=False)
+    concluded_on = _local_date("concluded_at")
+    figures = received.aggregate(
+        n_received=Count("received_on"),
+        n_answered=Count("received_on", filter=answered),
+        mean_response_days=Avg(DaysBetween(concluded_on, F("received_on")), filter=answered),
+        n_on_time=Count("received_on", filter=Q(answered, LessThanOrEqual(concluded_on, F("due_on")))),
+        n_upheld=Count("received_on", filter=Q(merits="upheld")),
+        n_not_upheld=Count("received_on", filter=Q(merits="not_upheld")),
+        n_resolved=Count("received_on", filter=Q(resolved=True)),
+        n_not_resolved=Count("received_on", filter=Q(resolved=False)),
+        mean_rating=Avg("rating"),
+        n_extended=Count("received_on", filter=Q(extension_count__gt=0)),
+    )
+    grouped = {column: list(received.values_list(column).annotate(n=Count("*")).order_by()) for _, column in BREAKDOWNS}
+    return figures, _sorted(grouped)
+
+
+def _one_pass(received: QuerySet[Manifestation]) -> tuple[dict[str, Any], dict[str, list[tuple[Any, int]]]]:
+    """The figures and breakdowns of ``_by_orm`` in one query, one read of the cases (PostgreSQL).
+
+    Inside: the cases grouped by the five breakdown columns at once (a few thousand groups at most), each group with
+    the partial counts and sums of every figure; PostgreSQL spreads that over its parallel workers. Outside:
+    ``GROUPING SETS`` adds the groups up, once for the totals and once per breakdown (``GROUPING SETS`` itself never
+    runs in parallel, hence the two levels). The means are the sums divided by the counts, as ``AVG`` computes them
+    (``numeric`` division), so they come out the same to the last digit.
     """
     columns = [column for _, column in BREAKDOWNS]
-    if connection.vendor != "postgresql":
-        grouped = {column: list(received.values_list(column).annotate(n=Count("*")).order_by()) for column in columns}
-    else:
-        # The WHERE of the ORM's own query (the scope and the period), under a GROUP BY the ORM cannot write.
-        select, params = received.order_by().values_list("pk").query.sql_with_params()
-        head, found, where = select.partition(" WHERE ")
-        if not found or " JOIN " in head:
-            raise ValueError(f"unexpected query shape: {select[:200]}")
-        quote = connection.ops.quote_name
-        table = quote(Manifestation._meta.db_table)
-        cols = [f"{table}.{quote(column)}" for column in columns]
-        sql = (
-            f"SELECT {', '.join(cols)}, {', '.join(f'GROUPING({c})' for c in cols)}, COUNT(*) "  # noqa: S608
-            f"FROM {table} WHERE {where} GROUP BY GROUPING SETS ({', '.join(f'({c})' for c in cols)})"
+    answered = Q(concluded_at__isnull=False)
+    concluded_on = SessionDate("concluded_at", output_field=DateField())
+    inner = (
+        received.order_by()
+        .values(*columns)
+        .annotate(
+            n_received=Count("received_on"),
+            n_answered=Count("received_on", filter=answered),
+            sum_days=Sum(DaysBetween(concluded_on, F("received_on")), filter=answered),
+            n_on_time=Count("received_on", filter=Q(answered, LessThanOrEqual(concluded_on, F("due_on")))),
+            n_upheld=Count("received_on", filter=Q(merits="upheld")),
+            n_not_upheld=Count("received_on", filter=Q(merits="not_upheld")),
+            n_resolved=Count("received_on", filter=Q(resolved=True)),
+            n_not_resolved=Count("received_on", filter=Q(resolved=False)),
+            sum_rating=Sum("rating"),
+            n_rated=Count("rating"),
+            n_extended=Count("received_on", filter=Q(extension_count__gt=0)),
         )
-        grouped = {column: [] for column in columns}
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for row in cursor.fetchall():
-                values, flags, count = row[: len(cols)], row[len(cols) : -1], row[-1]
-                # GROUPING(c) is 0 in the rows grouped by c.
+    )
+    inner_sql, params = inner.query.sql_with_params()
+    quote = connection.ops.quote_name
+    cols = [f"g.{quote(column)}" for column in columns]
+    counts = ["n_received", "n_answered", "n_on_time", "n_upheld", "n_not_upheld",
+              "n_resolved", "n_not_resolved", "n_extended"]  # fmt: skip
+    sql = (
+        f"SELECT {', '.join(cols)}, {', '.join(f'GROUPING({c})' for c in cols)}, "  # noqa: S608
+        f"{', '.join(f'SUM(g.{c})' for c in counts)}, "
+        "SUM(g.sum_days)::numeric / NULLIF(SUM(g.n_answered), 0), "
+        "SUM(g.sum_rating)::numeric / NULLIF(SUM(g.n_rated), 0) "
+        f"FROM ({inner_sql}) g GROUP BY GROUPING SETS ((), {', '.join(f'({c})' for c in cols)})"
+    )
+    totals: dict[str, Any] = dict.fromkeys(counts, 0) | {"mean_response_days": None, "mean_rating": None}
+    grouped: dict[str, list[tuple[Any, int]]] = {column: [] for column in columns}
+    with connection.cursor() as cursor:
+        # The local dates (``SessionDate``) in the current time zone for this query only, then back: Django reads
+        # timestamps as UTC, so the setting must not outlive the query (an error rolls it back with the
+        # transaction or savepoint of ``indicators``).
+        cursor.execute(
+            "SELECT current_setting('TimeZone'), set_config('TimeZone', %s, true)",
+            [timezone.get_current_timezone_name()],
+        )
+        previous = cursor.fetchone()[0]
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        cursor.execute("SELECT set_config('TimeZone', %s, true)", [previous])
+        for row in rows:
+            values, flags = row[: len(cols)], row[len(cols) : 2 * len(cols)]
+            sums = dict(zip(counts, (int(n or 0) for n in row[2 * len(cols) : -2]), strict=True))
+            if all(flags):  # GROUPING(c) is 1 in the rows not grouped by c: here, none (the totals)
+                # The means as floats, as the ORM's Avg gives them.
+                means = [None if value is None else float(value) for value in row[-2:]]
+                totals = sums | {"mean_response_days": means[0], "mean_rating": means[1]}
+            else:
                 i = flags.index(0)
-                grouped[columns[i]].append((values[i], count))
-    # Largest first; ties in key order (no key last), the same on every database.
+                grouped[columns[i]].append((values[i], sums["n_received"]))
+    return totals, _sorted(grouped)
+
+
+def _sorted(grouped: dict[str, list[tuple[Any, int]]]) -> dict[str, list[tuple[Any, int]]]:
+    """The breakdowns by key, largest first; ties in key order (no key last), the same on every database."""
     return {
         key: sorted(grouped[column], key=lambda r: (-r[1], r[0] is None, "" if r[0] is None else str(r[0])))
         for key, column in BREAKDOWNS

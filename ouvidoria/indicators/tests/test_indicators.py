@@ -6,10 +6,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from ouvidoria.cases.models import Manifestation
 from ouvidoria.cases.tests.factories import EntityFactory, register
-from ouvidoria.indicators.selectors import UnknownFilter, indicators
+from ouvidoria.indicators.selectors import UnknownFilter, _by_orm, _one_pass, indicators
 
 SP = ZoneInfo("America/Sao_Paulo")
 
@@ -159,3 +160,40 @@ def test_command_prints_one_json_object_with_the_breakdowns_as_counts():
 def test_command_refuses_bad_input_naming_the_option(args, fragment):
     with pytest.raises(CommandError, match=fragment):
         call_command("indicators", *args, "--json", stdout=StringIO())
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-pass query is PostgreSQL's")
+def test_the_one_pass_query_gives_what_the_orm_queries_give():
+    a, b = EntityFactory(), EntityFactory()
+    day = date(2026, 10, 1)
+    for i in range(40):
+        received = day + timedelta(days=i - 12)  # some before the period, some after
+        concluded = at(received + timedelta(days=i % 9), 23 if i % 4 == 0 else 10) if i % 5 else None
+        m = case(
+            a if i % 3 else b,
+            received,
+            concluded_at=concluded,
+            closed_at=concluded + timedelta(days=2) if concluded and i % 2 else None,
+            due_on=received + timedelta(days=5),
+            merits=("upheld", "not_upheld", "")[i % 3],
+            resolved=(True, False, None)[i % 3] if i % 4 else None,
+            rating=1 + i % 5 if i % 3 else None,
+            extension_count=i % 2,
+            state=("SP", "BA", "")[i % 3],
+        )
+        if i % 7 == 0:
+            Manifestation.objects.filter(pk=m.pk).update(instance_id="sac", medium_id="email", record_type_id="elogio")
+
+    for scope in (Manifestation.objects.all(), Manifestation.objects.filter(entity=a)):
+        for first, last in ((date(2026, 10, 1), date(2026, 10, 31)), (date(2026, 9, 20), date(2026, 9, 25))):
+            received = scope.filter(received_on__gte=first, received_on__lte=last)
+            figures, breakdowns = _one_pass(received)
+            orm_figures, orm_breakdowns = _by_orm(received)
+            assert breakdowns == orm_breakdowns
+            assert {k: figures[k] for k in orm_figures} == orm_figures
+            assert figures["n_answered"] > 0  # the data has every figure
+            assert figures["mean_rating"] is not None
+    with connection.cursor() as cursor:  # the query's time zone did not outlive it: Django reads timestamps as UTC
+        cursor.execute("SELECT current_setting('TimeZone')")
+        assert cursor.fetchone()[0] == "UTC"
