@@ -30,10 +30,10 @@ from ouvidoria.portal import ratelimit
 from ouvidoria.portal.forms import ComplementForm, ContactForm, EvaluationForm, LookupForm, OmbudsmanForm
 from ouvidoria.privacy.crypto import blind_index
 from ouvidoria.rules import deadlines
-from ouvidoria.rules.eligibility import EarlierCase, check_eligibility
+from ouvidoria.rules.eligibility import EarlierCase, check_eligibility, earlier_protocol_required
 from ouvidoria.rules.errors import RuleViolation
 from ouvidoria.rules.identification import clean_document
-from ouvidoria.rules.policies import default_policy_code, get_policy
+from ouvidoria.rules.policies import default_policy_code, get_policy, web_contact_instance
 from ouvidoria.rules.protocol import format_protocol, normalize_protocol
 
 SESSION_CASES = "portal_cases"
@@ -93,12 +93,11 @@ def entity_home(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _first_instance(entity: Entity) -> str:
-    # Open Insurance participants' Fale Conosco is the OPIN Service Desk (seed 000 §4.2.3), 15 days.
-    return "opin-service-desk" if entity.opin_participant else "fale-conosco"
+    return web_contact_instance(entity.opin_participant)
 
 
 def _earlier_required(entity: Entity) -> bool:
-    return entity.regime == "bcb" or entity.opin_participant
+    return earlier_protocol_required(entity.regime, entity.opin_participant)
 
 
 def _form_errors(form: Any, exc: ValidationError) -> None:

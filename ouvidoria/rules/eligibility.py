@@ -44,6 +44,12 @@ class Eligibility:
         return " ".join(self.reasons)
 
 
+def earlier_protocol_required(regime: str, opin_participant: bool) -> bool:
+    """Banco Central entities (seed 001) and Open Insurance participants (seed 000 §4.3.1) admit at the Ouvidoria only
+    demands that went through the first instance; ANS operators never require it (seed 002 art. 1 §3)."""
+    return regime == "bcb" or opin_participant
+
+
 def check_eligibility(
     *,
     regime: str,
@@ -70,7 +76,7 @@ def check_eligibility(
     reasons = [reason for case in earlier if (reason := _qualifies(case, subject, today, calendar))]
     if reasons:
         return Eligibility(True, False, tuple(reasons))
-    blocking = regime == "bcb" or opin_participant
+    blocking = earlier_protocol_required(regime, opin_participant)
     if not earlier:
         why = (
             "A Ouvidoria é a última instância interna: o manifestante deve antes procurar o SAC ou a central de "

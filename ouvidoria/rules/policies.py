@@ -217,3 +217,9 @@ def default_policy_code(instance: str, regime: str) -> str:
     if instance in _INSTANCE_POLICY:
         return _INSTANCE_POLICY[instance]
     raise ValueError(f"Instância desconhecida: {instance!r}. Instâncias válidas: {', '.join(INSTANCES)}.")
+
+
+def web_contact_instance(opin_participant: bool) -> str:
+    """Where the citizen's web form (Fale Conosco) registers: the OPIN Service Desk for Open Insurance participants
+    (seed 000 §4.2.3 and §4.3.1, 15 days), the entity's own Fale Conosco otherwise."""
+    return "opin-service-desk" if opin_participant else "fale-conosco"

@@ -75,3 +75,14 @@ def test_open_insurance_participants_block_without_a_protocol_and_others_only_ad
     advice = check(regime="susep")
     assert not advice.eligible
     assert not advice.blocking
+
+
+def test_who_requires_the_earlier_protocol_and_where_the_web_form_registers():
+    from ouvidoria.rules.eligibility import earlier_protocol_required
+    from ouvidoria.rules.policies import web_contact_instance
+
+    assert earlier_protocol_required("bcb", False)
+    assert earlier_protocol_required("susep", True)
+    assert not earlier_protocol_required("ans", False)
+    assert web_contact_instance(True) == "opin-service-desk"
+    assert web_contact_instance(False) == "fale-conosco"
