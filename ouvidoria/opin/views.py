@@ -39,7 +39,7 @@ def _entity(request: HttpRequest, slug: str) -> Entity:
 def _quarter(text: str) -> Quarter:
     try:
         return parse_quarter(text)
-    except Exception as exc:  # the rule raises for any malformed text
+    except ValueError as exc:
         raise Http404 from exc
 
 

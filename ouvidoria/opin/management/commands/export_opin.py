@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from ouvidoria.opin.services import OpinError, opin_entity, opin_export, opin_selection
-from ouvidoria.rules.opin import parse_quarter
+from ouvidoria.opin.management.options import add_entity_and_quarter, entity_and_quarter
+from ouvidoria.opin.services import OpinError, opin_export, opin_selection
 
 
 class Command(BaseCommand):
@@ -22,8 +22,7 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--entity", required=True, help="Identificador (slug) da entidade participante.")
-        parser.add_argument("--quarter", required=True, help="Trimestre no formato AAAAQn, por exemplo 2025Q1.")
+        add_entity_and_quarter(parser)
         parser.add_argument("--out", required=True, help="Diretório onde gravar AAAA0n.zip (criado se não existir).")
         parser.add_argument("--xlsx", action="store_true", help="Grava também a planilha do Anexo II (AAAA0n.xlsx).")
         parser.add_argument(
@@ -35,14 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Saída em JSON: caminho e número de registros.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            quarter = parse_quarter(options["quarter"])
-        except ValueError as exc:
-            raise CommandError(f"--quarter: {exc}") from exc
-        try:
-            entity = opin_entity(options["entity"])
-        except OpinError as exc:
-            raise CommandError(f"--entity: {exc}") from exc
+        entity, quarter = entity_and_quarter(options)
         show_progress = not options["json"] and self.stderr.isatty()
         by = options["by"] or f"manage.py export_opin ({getpass.getuser()})"
         try:

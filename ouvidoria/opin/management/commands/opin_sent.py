@@ -4,8 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from ouvidoria.opin.services import OpinError, opin_entity, opin_mark_sent
-from ouvidoria.rules.opin import parse_quarter
+from ouvidoria.opin.management.options import add_entity_and_quarter, entity_and_quarter
+from ouvidoria.opin.services import OpinError, opin_mark_sent
 
 
 class Command(BaseCommand):
@@ -16,20 +16,12 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--entity", required=True, help="Identificador (slug) da entidade participante.")
-        parser.add_argument("--quarter", required=True, help="Trimestre no formato AAAAQn, por exemplo 2025Q1.")
+        add_entity_and_quarter(parser)
         parser.add_argument("--sha256", default="", help="Início do SHA-256 da geração enviada (padrão: a última).")
         parser.add_argument("--by", default="", help="Quem enviou (padrão: o usuário do sistema operacional).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            quarter = parse_quarter(options["quarter"])
-        except ValueError as exc:
-            raise CommandError(f"--quarter: {exc}") from exc
-        try:
-            entity = opin_entity(options["entity"])
-        except OpinError as exc:
-            raise CommandError(f"--entity: {exc}") from exc
+        entity, quarter = entity_and_quarter(options)
         try:
             sent = opin_mark_sent(
                 entity=entity, quarter=quarter, sent_by=options["by"] or getpass.getuser(), sha256=options["sha256"]
