@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -9,7 +7,19 @@ from ouvidoria.cases.tests.factories import EntityFactory, signed_in, staff_user
 from ouvidoria.imports.models import ImportJob
 
 pytestmark = pytest.mark.django_db
-SAMPLE = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "consumidor-gov" / "2014-10.csv"
+# Three lines of the consumidor.gov.br open data (CC0, ../shared/data/consumidor-gov/2014-10.csv), as published:
+# no header, windows-1252, a trailing separator when not rated.
+SAMPLE_LINES = (
+    "SE;MG;Belo Horizonte;M;entre 41 a 50 anos;2014;8;31/08/2014;10/09/2014;01/10/2014;10;Oi Fixo;Operadoras de "
+    "Telecomunicações (Telefonia, Internet, TV por assinatura);Telecomunicações;Telefonia Fixa;Vício de Qualidade;"
+    "Suspensão ou desligamento indevido do serviço;Loja física;S;S;Finalizada não avaliada;Não Avaliada;\r\n"
+    "NE;BA;Salvador;F;mais de 70 anos;2014;8;31/08/2014;10/09/2014;01/10/2014;10;Oi Fixo;Operadoras de "
+    "Telecomunicações (Telefonia, Internet, TV por assinatura);Telecomunicações;Telefonia Fixa;Atendimento / SAC;"
+    "SAC - Demanda não resolvida / não respondida;Domicílio;S;S;Finalizada não avaliada;Não Avaliada;\r\n"
+    "SE;SP;Assis;M;entre 21 a 30 anos;2014;8;31/08/2014;10/09/2014;01/10/2014;10;Vivo - Telefônica ;Operadoras de "
+    "Telecomunicações (Telefonia, Internet, TV por assinatura);Telecomunicações;Telefonia Móvel Pré-paga;Vício de "
+    "Qualidade;Suspensão ou desligamento indevido do serviço;Telefone;N;S;Finalizada não avaliada;Não Avaliada;\r\n"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -25,16 +35,14 @@ def admin_client():
 def test_an_administrator_imports_consumidor_gov_data_in_the_background(
     admin_client, django_capture_on_commit_callbacks
 ):
-    if not SAMPLE.exists():
-        pytest.skip("sample open-data file not present")
-    upload = SimpleUploadedFile("2014-10.csv", SAMPLE.read_bytes(), "text/csv")
+    upload = SimpleUploadedFile("2014-10.csv", SAMPLE_LINES.encode("windows-1252"), "text/csv")
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(reverse("imports:list"), {"kind": "consumidor_gov", "file": upload})
     job = ImportJob.objects.get()
     assert response["Location"] == reverse("imports:detail", args=[job.pk])
     job.refresh_from_db()
     assert job.status == "done", job.result
-    assert job.result["imported"] == Manifestation.objects.filter(instance_id="consumidor-gov").count() > 0
+    assert job.result["imported"] == Manifestation.objects.filter(instance_id="consumidor-gov").count() == 3
     assert job.done == job.total
     page = admin_client.get(reverse("imports:detail", args=[job.pk])).content.decode()
     assert "Importadas" in page
