@@ -1,5 +1,3 @@
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +20,3 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("O código tem somente números."))
         return token
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)

@@ -60,3 +60,17 @@ def check_identification(
         raise RuleViolation("requester.email", "Informe um e-mail ou telefone para contato com o manifestante.")
     if instance_kind == "ombudsman" and not has_document:
         raise RuleViolation("requester.document", "A Ouvidoria exige o CPF ou CNPJ do manifestante.")
+
+
+# Seed 004 "Atendimento Receptivo": "Efetuar a confirmação de 3 dados cadastrais (CPF obrigatório)" before personal
+# or financial matters are discussed.
+IDENTITY_DATA_REQUIRED = 3
+
+
+def check_identity_confirmed(confirmed: set[str]) -> None:
+    """``confirmed``: the registration data the requester confirmed (codes such as "cpf", "name", "mother_name")."""
+    if "cpf" not in confirmed or len(confirmed) < IDENTITY_DATA_REQUIRED:
+        raise RuleViolation(
+            "identity_checks",
+            "Antes de tratar de dados pessoais ou financeiros, confirme três dados, sendo o CPF obrigatório.",
+        )

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from ouvidoria.catalogue.models import Instance, Medium, RecordType, Subject
 from ouvidoria.entities.models import Entity
 from ouvidoria.rules.catalogue import GENDERS
+from ouvidoria.rules.errors import RuleViolation
+from ouvidoria.rules.identification import check_identity_confirmed
 from ouvidoria.rules.workflow import MERITS_REASONS, STATUS_LABELS
 
 # Seed 004 "Atendimento Receptivo": confirm three registration data, CPF mandatory, before personal or financial
@@ -95,15 +97,10 @@ class RegistrationForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("personal_matters") and not data.get("anonymous"):
-            checks = set(data.get("identity_checks") or ())
-            if "cpf" not in checks or len(checks) < 3:
-                self.add_error(
-                    "identity_checks",
-                    _(
-                        "Antes de tratar de dados pessoais ou financeiros, confirme três dados, "
-                        "sendo o CPF obrigatório."
-                    ),
-                )
+            try:
+                check_identity_confirmed(set(data.get("identity_checks") or ()))
+            except RuleViolation as exc:
+                self.add_error(exc.field, exc.message)
         return data
 
     @property
