@@ -21,9 +21,15 @@ from ouvidoria.accounts.access import access_for, denial_message
 from ouvidoria.api import serializers as s
 from ouvidoria.cases import services
 from ouvidoria.cases.models import Attachment, IdempotencyKey, Manifestation
-from ouvidoria.cases.selectors import Filters, accessible_entities, manifestation_get, manifestation_list
+from ouvidoria.cases.selectors import (
+    Filters,
+    accessible_entities,
+    accessible_entity,
+    manifestation_get,
+    manifestation_list,
+)
 from ouvidoria.catalogue.models import DeadlinePolicy, Instance, Medium, RecordType, Subject
-from ouvidoria.entities.models import Area, Entity
+from ouvidoria.entities.models import Area
 from ouvidoria.entities.services import deadline_answer
 
 
@@ -88,11 +94,9 @@ class ManifestationViewSet(viewsets.GenericViewSet[Manifestation]):
         payload = s.RegistrationSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        try:
-            # The slug is unique: get() reads it without the ORDER BY that first() adds (a quarter of this query's CPU).
-            entity = accessible_entities(request.user).get(slug=data.pop("entity"), active=True)
-        except Entity.DoesNotExist:
-            raise serializers.ValidationError({"entity": ["Entidade desconhecida ou sem acesso."]}) from None
+        entity = accessible_entity(request.user, data.pop("entity"))
+        if entity is None:
+            raise serializers.ValidationError({"entity": ["Entidade desconhecida ou sem acesso."]})
         requester = data.pop("requester", None)
         actor, actor_label = _actor(request)
 

@@ -12,6 +12,7 @@ from ouvidoria.accounts.access import manifestations_for as staff_manifestations
 from ouvidoria.cases.models import Manifestation
 from ouvidoria.entities.models import Entity
 from ouvidoria.entities.services import entity_calendar
+from ouvidoria.lib.prepared import PreparedSelect
 from ouvidoria.rules import deadlines
 from ouvidoria.rules.protocol import normalize_protocol
 from ouvidoria.rules.workflow import OPEN_STATUSES
@@ -20,6 +21,18 @@ from ouvidoria.rules.workflow import OPEN_STATUSES
 def accessible_entities(user: Any) -> QuerySet[Entity]:
     """The entities granted to the user (or token); every entity for superusers."""
     return restrict(Entity.objects.all(), access_for(user), "pk")
+
+
+_active_entity_by_slug = PreparedSelect(lambda slug: Entity.objects.filter(slug=slug, active=True), "slug")
+
+
+def accessible_entity(user: Any, slug: str) -> Entity | None:
+    """The active entity ``slug`` if the user (or token) may reach it: one query compiled once (registration)."""
+    entity = _active_entity_by_slug.first(slug=slug)
+    access = access_for(user)
+    if entity is None or (access.entity_ids is not None and entity.pk not in access.entity_ids):
+        return None
+    return entity
 
 
 def manifestations_for(user: Any) -> QuerySet[Manifestation]:
