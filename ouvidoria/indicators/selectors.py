@@ -141,24 +141,26 @@ def indicators(
             # a million cases (docs/benchmarks.md).
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
-        # The period counts, over every case received by the period's end (a case concluded or pending in the
-        # period was received by then).
-        flow = scope.filter(received_on__lte=date_to).aggregate(
-            n_concluded=Count("received_on", filter=Q(concluded_at__gte=period_start, concluded_at__lt=period_end)),
+        # The period counts (concluded, pending) are over every case received by the period's end. Those received
+        # in the period are counted in the same read as their figures; only the earlier ones are read here, and
+        # there are none when the period starts with the first case, as a period over the whole history does.
+        earlier = scope.filter(received_on__lt=date_from).aggregate(
+            n_concluded=Count("received_on", filter=_concluded_in(period_start, period_end)),
             n_pending=Count("received_on", filter=_pending(period_end)),
         )
         # The figures and breakdowns of the cases received in the period: only their rows are read (on PostgreSQL
         # from the index ``case_indicators`` alone when the period is a small part of the table).
         received = scope.filter(received_on__gte=date_from, received_on__lte=date_to)
-        figures, breakdowns = (_one_pass if connection.vendor == "postgresql" else _by_orm)(received)
+        one_pass = _one_pass if connection.vendor == "postgresql" else _by_orm
+        figures, breakdowns = one_pass(received, period_start, period_end)
 
     result: dict[str, Any] = {
         "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
         "entity": entity.slug if isinstance(entity, Entity) else entity,
         "instance": instance.code if isinstance(instance, Instance) else instance,
         "received": figures["n_received"],
-        "concluded": flow["n_concluded"],
-        "pending": flow["n_pending"],
+        "concluded": earlier["n_concluded"] + figures["n_concluded"],
+        "pending": earlier["n_pending"] + figures["n_pending"],
     }
     for key, rows in breakdowns.items():
         result[key] = _labelled(key, rows)
@@ -173,6 +175,10 @@ def indicators(
     return result
 
 
+def _concluded_in(period_start: datetime, period_end: datetime) -> Q:
+    return Q(concluded_at__gte=period_start, concluded_at__lt=period_end)
+
+
 def _pending(period_end: datetime) -> Q:
     """Neither concluded nor archived by the end of the period (an imported case archived unanswered is no longer
     pending)."""
@@ -182,9 +188,10 @@ def _pending(period_end: datetime) -> Q:
 
 
 def _by_orm(
-    received: QuerySet[Manifestation],
+    received: QuerySet[Manifestation], period_start: datetime, period_end: datetime
 ) -> tuple[dict[str, Any], dict[str, list[tuple[Any, int]]]]:
-    """The figures of the ``received`` cases, then their breakdowns, one ORM query each (SQLite)."""
+    """The figures of the ``received`` cases (with how many of them were concluded in the period and how many are
+    pending at its end), then their breakdowns, one ORM query each (SQLite)."""
     answered = Q(concluded_at__isnull=False)
     concluded_on = _local_date("concluded_at")
     figures = received.aggregate(
@@ -198,12 +205,16 @@ def _by_orm(
         n_not_resolved=Count("received_on", filter=Q(resolved=False)),
         mean_rating=Avg("rating"),
         n_extended=Count("received_on", filter=Q(extension_count__gt=0)),
+        n_concluded=Count("received_on", filter=_concluded_in(period_start, period_end)),
+        n_pending=Count("received_on", filter=_pending(period_end)),
     )
     grouped = {column: list(received.values_list(column).annotate(n=Count("*")).order_by()) for _, column in BREAKDOWNS}
     return figures, _sorted(grouped)
 
 
-def _one_pass(received: QuerySet[Manifestation]) -> tuple[dict[str, Any], dict[str, list[tuple[Any, int]]]]:
+def _one_pass(
+    received: QuerySet[Manifestation], period_start: datetime, period_end: datetime
+) -> tuple[dict[str, Any], dict[str, list[tuple[Any, int]]]]:
     """The figures and breakdowns of ``_by_orm`` in one query, one read of the cases (PostgreSQL).
 
     Inside: the cases grouped by the five breakdown columns at once (a few thousand groups at most), each group with
@@ -230,13 +241,15 @@ def _one_pass(received: QuerySet[Manifestation]) -> tuple[dict[str, Any], dict[s
             sum_rating=Sum("rating"),
             n_rated=Count("rating"),
             n_extended=Count("received_on", filter=Q(extension_count__gt=0)),
+            n_concluded=Count("received_on", filter=_concluded_in(period_start, period_end)),
+            n_pending=Count("received_on", filter=_pending(period_end)),
         )
     )
     inner_sql, params = inner.query.sql_with_params()
     quote = connection.ops.quote_name
     cols = [f"g.{quote(column)}" for column in columns]
     counts = ["n_received", "n_answered", "n_on_time", "n_upheld", "n_not_upheld",
-              "n_resolved", "n_not_resolved", "n_extended"]  # fmt: skip
+              "n_resolved", "n_not_resolved", "n_extended", "n_concluded", "n_pending"]  # fmt: skip
     sql = (
         f"SELECT {', '.join(cols)}, {', '.join(f'GROUPING({c})' for c in cols)}, "  # noqa: S608
         f"{', '.join(f'SUM(g.{c})' for c in counts)}, "

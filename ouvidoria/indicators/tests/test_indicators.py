@@ -10,7 +10,7 @@ from django.db import connection
 
 from ouvidoria.cases.models import Manifestation
 from ouvidoria.cases.tests.factories import EntityFactory, register
-from ouvidoria.indicators.selectors import UnknownFilter, _by_orm, _one_pass, indicators
+from ouvidoria.indicators.selectors import UnknownFilter, _by_orm, _one_pass, _start_of, indicators
 
 SP = ZoneInfo("America/Sao_Paulo")
 
@@ -40,6 +40,8 @@ def run(*args: str) -> dict[str, Any]:
 def test_received_concluded_and_pending_follow_the_period():
     entity = EntityFactory()
     case(entity, date(2026, 9, 20), concluded_at=at(date(2026, 10, 3)))  # before; concluded in October
+    case(entity, date(2026, 9, 25))  # before, never concluded: pending at the end too
+    case(entity, date(2026, 9, 26), concluded_at=at(date(2026, 9, 29)))  # before, concluded before: neither
     case(entity, date(2026, 10, 5), concluded_at=at(date(2026, 10, 8)))  # received and concluded in October
     case(entity, date(2026, 10, 20), concluded_at=at(date(2026, 11, 2)))  # concluded after: pending at the end
     case(entity, date(2026, 10, 30))  # never concluded
@@ -49,7 +51,7 @@ def test_received_concluded_and_pending_follow_the_period():
 
     f = indicators(Manifestation.objects.all(), date(2026, 10, 1), date(2026, 10, 31))
 
-    assert (f["received"], f["concluded"], f["pending"]) == (4, 2, 2)
+    assert (f["received"], f["concluded"], f["pending"]) == (4, 2, 3)
 
 
 @pytest.mark.django_db
@@ -188,12 +190,14 @@ def test_the_one_pass_query_gives_what_the_orm_queries_give():
     for scope in (Manifestation.objects.all(), Manifestation.objects.filter(entity=a)):
         for first, last in ((date(2026, 10, 1), date(2026, 10, 31)), (date(2026, 9, 20), date(2026, 9, 25))):
             received = scope.filter(received_on__gte=first, received_on__lte=last)
-            figures, breakdowns = _one_pass(received)
-            orm_figures, orm_breakdowns = _by_orm(received)
+            bounds = (_start_of(first), _start_of(last + timedelta(days=1)))
+            figures, breakdowns = _one_pass(received, *bounds)
+            orm_figures, orm_breakdowns = _by_orm(received, *bounds)
             assert breakdowns == orm_breakdowns
             assert {k: figures[k] for k in orm_figures} == orm_figures
             assert figures["n_answered"] > 0  # the data has every figure
             assert figures["mean_rating"] is not None
+            assert figures["n_pending"] > 0
     with connection.cursor() as cursor:  # the query's time zone did not outlive it: Django reads timestamps as UTC
         cursor.execute("SELECT current_setting('TimeZone')")
         assert cursor.fetchone()[0] == "UTC"
