@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from ouvidoria.api import views
+from ouvidoria.api import schema, views  # noqa: F401  (schema: registers the OpenAPI extensions)
 
 router = SimpleRouter()
 router.register("manifestations", views.ManifestationViewSet, basename="manifestation")

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
-
-from holidays.countries.brazil import Brazil
 
 # Years whose holidays every calendar from `calendar_for` knows. Dates outside are refused rather than counted
 # with weekends only, which would silently give wrong deadlines.
@@ -35,11 +33,42 @@ _BANK_HOLIDAYS_PER_YEAR = 3
 
 _DEFAULT_CLOSURE_NAME = "Sem expediente na entidade"
 
-# UF code -> state name, from the library's own subdivision aliases (its "São Paulo Capital"
-# pseudo-subdivision has no alias, so it is not a state here).
-BRAZILIAN_STATES: dict[str, str] = {
-    code: name for name, code in sorted(Brazil.subdivisions_aliases.items(), key=lambda item: item[1])
-}
+
+def _brazil() -> Any:
+    """The library's calendar class for Brazil, imported on first use: importing ``holidays`` loads every
+    country it knows, about 0.14 s of the start-up of each process (command, web worker) that may never count a
+    deadline."""
+    from holidays.countries.brazil import Brazil
+
+    return Brazil
+
+
+class _States(Mapping[str, str]):
+    """UF code -> state name, from the library's own subdivision aliases (its "São Paulo Capital"
+    pseudo-subdivision has no alias, so it is not a state here); read on first use, like ``_brazil``."""
+
+    _names: dict[str, str] | None = None
+
+    def _load(self) -> dict[str, str]:
+        if self._names is None:
+            aliases = _brazil().subdivisions_aliases
+            self._names = {code: name for name, code in sorted(aliases.items(), key=lambda item: item[1])}
+        return self._names
+
+    def __getitem__(self, code: str) -> str:
+        return self._load()[code]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._load()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+BRAZILIAN_STATES: Mapping[str, str] = _States()
 
 # A window of precomputed business days: (first ordinal covered, last ordinal covered, sorted business-day
 # ordinals, the same days as dates). The dates spare a date.fromordinal() on every call.
@@ -256,12 +285,13 @@ def _library_holidays(subdivision: str | None, bank: bool) -> Mapping[date, str]
     years = range(FIRST_YEAR, LAST_YEAR + 1)
     names: dict[date, str] = {}
     # National and subdivision public holidays: holidays.Brazil, category "public" (ENVIRONMENT.md).
-    public = Brazil(years=years, subdiv=subdivision, categories=("public",), language="pt_BR")
+    brazil = _brazil()
+    public = brazil(years=years, subdiv=subdivision, categories=("public",), language="pt_BR")
     for day, name in public.items():
         for part in name.split("; "):
             _add_name(names, day, part)
     if bank:
-        optional = Brazil(years=years, categories=("optional",), language="pt_BR")
+        optional = brazil(years=years, categories=("optional",), language="pt_BR")
         bank_days = sorted((d, n) for d, n in optional.items() if n in _BANK_HOLIDAY_NAMES)
         if len(bank_days) != _BANK_HOLIDAYS_PER_YEAR * len(years):
             # The library renamed or dropped one of them: refuse rather than open the banks on Carnival.

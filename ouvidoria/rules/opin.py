@@ -130,7 +130,7 @@ OPIN_RECORD_TYPES: tuple[str, ...] = tuple(RECORD_TYPE_LABELS.values())
 GENDER_VALUES: tuple[str, ...] = tuple(code for code, _ in GENDERS)
 
 # Seed 000 §8.5 "UF": the two-letter code of the 27 federative units.
-STATES: frozenset[str] = frozenset(BRAZILIAN_STATES)
+STATES = BRAZILIAN_STATES
 
 # Seed 000 §6.1–6.3: each channel's table of subjects, with the record types ("Tipologia") each subject takes.
 SUBJECT_LABELS: tuple[str, ...] = tuple(s.label for s in SUBJECTS)

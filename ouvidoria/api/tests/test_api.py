@@ -249,6 +249,9 @@ def test_schema_and_docs_are_served(client):
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
     assert b"/api/v1/manifestations/" in schema.content
+    # The token authentication is described (ouvidoria/api/schema.py, registered when the URLs load).
+    assert b"ApiToken:" in schema.content
+    assert b"name: Authorization" in schema.content
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()  # assets are vendored (drf-spectacular-sidecar)
