@@ -94,7 +94,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     except ValueError:
         page = 1
     start = (page - 1) * selectors.PAGE_SIZE
-    rows = list(selectors.queue(request.user, filters, today)[start : start + selectors.PAGE_SIZE + 1])
+    rows = selectors.queue_page(request.user, filters, today, start, selectors.PAGE_SIZE + 1)
     has_next = len(rows) > selectors.PAGE_SIZE
     rows = rows[: selectors.PAGE_SIZE]
     query = request.GET.copy()

@@ -122,6 +122,27 @@ def test_queue_search_finds_by_protocol_and_words(analyst, entity):
     assert [row[0] for row in by_words.context["rows"]] == [m]
 
 
+def test_a_search_pages_in_the_queue_order_with_the_related_names(analyst, entity):
+    from datetime import date, timedelta
+
+    from ouvidoria.workspace import selectors
+
+    today = date(2026, 11, 23)
+    matching = [register(entity, description=f"Cobrança indevida número {n}") for n in range(7)]
+    register(entity, description="Outro assunto")
+    for n, m in enumerate(matching):  # deadlines out of registration order
+        Manifestation.objects.filter(pk=m.pk).update(due_on=today + timedelta(days=(n * 5) % 7))
+    filters = selectors.QueueFilters(tab="open", q="cobrança")
+    expected = list(selectors.queue(analyst, filters, today).values_list("pk", flat=True))
+
+    pages = [selectors.queue_page(analyst, filters, today, start, 3) for start in (0, 3, 6)]
+
+    assert [m.pk for page in pages for m in page] == expected
+    assert sorted(expected) == sorted(m.pk for m in matching)
+    assert [len(page) for page in pages] == [3, 3, 1]
+    assert pages[0][0].entity.name == "Banco Alfa"  # read with the row, as the template shows it
+
+
 def test_saved_filters_and_bulk_assignment(entity):
     ouvidor = staff_user("ombudsman", entities=[entity], username="chefe")
     colleague = staff_user("analyst", entities=[entity], username="bia")
