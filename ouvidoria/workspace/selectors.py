@@ -125,12 +125,17 @@ def queue_page(user: Any, filters: QueueFilters, today: date, start: int, count:
 
 
 def tab_counts(user: Any, today: date) -> dict[str, int]:
-    """How many cases wait in the deadline tabs, in one query (index range scans on the open cases)."""
+    """How many cases wait in the deadline tabs, in one query.
+
+    The counts are of ``due_on`` (never null), not of the id: everything the query reads is then in the index
+    (entity, status, due date) and PostgreSQL answers from the index alone: 8 ms instead of 117 ms for 39,000 open
+    cases (docs/benchmarks.md, section 4).
+    """
     qs = manifestations_for(user).filter(status__in=OPEN_STATUSES)
     counts: dict[str, int] = qs.aggregate(
-        due_today=Count("pk", filter=Q(due_on=today)),
-        overdue=Count("pk", filter=Q(due_on__lt=today)),
-        at_risk=Count("pk", filter=_at_risk_limits(access_for(user).entity_ids, today)),
+        due_today=Count("due_on", filter=Q(due_on=today)),
+        overdue=Count("due_on", filter=Q(due_on__lt=today)),
+        at_risk=Count("due_on", filter=_at_risk_limits(access_for(user).entity_ids, today)),
     )
     return counts
 
