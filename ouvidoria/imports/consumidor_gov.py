@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -145,6 +146,17 @@ def evaluation(value: str) -> bool | None:
     raise ValueError(value)
 
 
+class _Tidied(dict[str, str]):
+    """Cell texts trimmed, with single spaces: ``tidied[text]``. The same few texts fill most cells: each is tidied
+    once (a look-up in C for the others), up to 100,000 of them."""
+
+    def __missing__(self, value: str) -> str:
+        tidy = " ".join(value.split())
+        if len(self) < 100_000:
+            self[value] = tidy
+        return tidy
+
+
 class _Importer:
     """Turns lines into ``CaseRecord``s, with entities, subjects and due dates cached for the run.
 
@@ -165,15 +177,7 @@ class _Importer:
         self.descriptions: dict[tuple[str, ...], str] = {}
         self.due: dict[tuple[int, date], date] = {}
         self.noons: dict[date, datetime] = {}
-        self.texts: dict[str, str] = {}
-
-    def _text(self, value: str) -> str:
-        tidy = self.texts.get(value)
-        if tidy is None:
-            tidy = " ".join(value.split())
-            if len(self.texts) < 100_000:
-                self.texts[value] = tidy
-        return tidy
+        self.texts = _Tidied()
 
     def _noon(self, day: date) -> datetime:
         # The files carry dates only: noon of the local day, as import_cases does.
@@ -201,7 +205,8 @@ class _Importer:
 
     def _description(self, row: dict[str, str]) -> str:
         # The same few combinations repeat: one string each.
-        key = tuple(row.get(column, "") for column, _ in _DESCRIBED)
+        get = row.get
+        key = tuple([get(column, "") for column in _DESCRIBED_COLUMNS])
         text = self.descriptions.get(key)
         if text is None:
             text = describe(key)
@@ -326,10 +331,11 @@ def _new_external_entity(name: str) -> Entity:
 def _subject_pk(label: str) -> int:
     """The id of the subject ``label``, created for complaints of this instance if new (run by the writing process)."""
     code = "cgov-" + blind_index("consumidor-gov subject " + fold(label))[:16]
-    subject, created = Subject.objects.get_or_create(code=code, defaults={"label": label})
-    if created:
-        subject.instances.add(Instance.objects.get(code=INSTANCE))
-        subject.record_types.add(RecordType.objects.get(code=RECORD_TYPE))
+    with transaction.atomic():  # one commit for the subject and its two links
+        subject, created = Subject.objects.get_or_create(code=code, defaults={"label": label})
+        if created:
+            subject.instances.add(Instance.objects.get(code=INSTANCE))
+            subject.record_types.add(RecordType.objects.get(code=RECORD_TYPE))
     return subject.pk
 
 
@@ -349,6 +355,9 @@ _DESCRIBED = (
     ("Procurou Empresa", "Procurou a empresa antes"),
     ("Faixa Etária", "Faixa etária"),
 )
+
+
+_DESCRIBED_COLUMNS = tuple(column for column, _ in _DESCRIBED)
 
 
 def describe(values: tuple[str, ...]) -> str:
@@ -405,7 +414,8 @@ def _import_file(path: Path, importer: _Importer, batches: Batches) -> None:
     columns: list[str | None] | None = None
     seen: dict[str, int] = {}
     done = 0
-    tidy = importer._text
+    tidied = importer.texts
+    used: list[tuple[int, str]] = []  # (position, column) of the columns read
     for line, values, raw in _lines(path):
         done += 1
         if done == 500:
@@ -418,6 +428,7 @@ def _import_file(path: Path, importer: _Importer, batches: Batches) -> None:
             continue
         if columns is None:
             columns, is_header = _header(values)
+            used = [(i, c) for i, c in enumerate(columns) if c in _USED]
             if is_header:
                 missing = [c for c in REQUIRED if c not in columns]
                 if missing:
@@ -432,7 +443,7 @@ def _import_file(path: Path, importer: _Importer, batches: Batches) -> None:
                 LineError(name, line, f"A linha tem {len(values)} campos; o arquivo tem {width} colunas.")
             )
             continue
-        row = {c: tidy(v) for c, v in zip(columns, values, strict=True) if c in _USED}
+        row = {c: tidied[values[i]] for i, c in used}
         # Two complaints can publish identical lines: the n-th copy gets the n-th key.
         occurrence = seen.get(raw, 0)
         seen[raw] = occurrence + 1
