@@ -30,8 +30,10 @@ The worker never writes: its connections, opened after the fork, only read (a su
 closures) and refuse anything else. What a check must write on its way, an entity or a subject to create, it asks
 this process for with ``batches.call(function, *args)``: through the same queue as the batches, so in file order,
 after the batches before it, as in one process. Rows repeated within the file are the check's to catch (it sees
-every row in order); rows already in the database are caught here, by source key and protocol, and requesters to
-reuse by ``CaseWriter``, which sees every batch in order.
+every row in order). Rows already in the database (same source key or protocol) are left out before they are
+prepared, so that importing a file again costs little more than reading it; in the pipeline the worker sees only
+what is committed, so this process checks each batch again against what the batches before it wrote. Requesters to
+reuse are found by ``CaseWriter``, which sees every batch in order.
 """
 
 import gc
@@ -131,21 +133,38 @@ class _Store:
         self.imported = 0
         self.already_present = 0
 
-    def write(self, batch: PreparedBatch) -> None:
-        found_keys, found_protocols = self.writer.existing(batch.source_keys, batch.protocols)
-        fresh: list[int] = []
-        for i, (key, protocol) in enumerate(zip(batch.source_keys, batch.protocols, strict=True)):
-            if key in found_keys or protocol in found_protocols:
-                continue
-            fresh.append(i)
-            # A case repeated within the batch is present once it is written.
-            if key:
-                found_keys.add(key)
-            if protocol:
-                found_protocols.add(protocol)
+    def write(self, batch: PreparedBatch, *, present: int = 0, checked: bool = False) -> None:
+        """Write ``batch``'s cases not in the database yet (all of them if ``checked`` already, in this process);
+        ``present`` more were found there before preparing."""
+        fresh = list(range(len(batch))) if checked else _unwritten(batch.source_keys, batch.protocols)
         self.writer.write_prepared(batch.only(fresh))
         self.imported += len(fresh)
-        self.already_present += len(batch) - len(fresh)
+        self.already_present += present + len(batch) - len(fresh)
+
+
+def _unwritten(source_keys: list[str], protocols: list[str]) -> list[int]:
+    """Positions of the cases whose source key and protocol are neither in the database nor earlier in the list."""
+    found_keys, found_protocols = CaseWriter.existing(source_keys, protocols)
+    fresh: list[int] = []
+    for i, (key, protocol) in enumerate(zip(source_keys, protocols, strict=True)):
+        if key in found_keys or protocol in found_protocols:
+            continue
+        fresh.append(i)
+        # A case repeated within the batch is present once it is written.
+        if key:
+            found_keys.add(key)
+        if protocol:
+            found_protocols.add(protocol)
+    return fresh
+
+
+def _leave_out_written(records: list[CaseRecord]) -> list[CaseRecord]:
+    """``records`` but those already in the database (or repeated): a re-import then prepares and sends nothing.
+
+    The worker reads what is committed; cases of batches still on their way are left out by the writing process.
+    """
+    fresh = _unwritten([r.source_key for r in records], [r.protocol for r in records])
+    return records if len(fresh) == len(records) else [records[i] for i in fresh]
 
 
 class _HereBatches(Batches):
@@ -165,7 +184,8 @@ class _HereBatches(Batches):
 
     def flush(self) -> None:
         if self.pending:
-            self.store.write(self.prepare(self.pending))
+            fresh = _leave_out_written(self.pending)
+            self.store.write(self.prepare(fresh), present=len(self.pending) - len(fresh), checked=True)
             self.pending = []
 
     def done(self, rows: int) -> None:
@@ -267,8 +287,8 @@ def _write_from_worker(
                 message = _receive(inbox, worker)
                 kind = message[0]
                 if kind == "batch":
-                    _, batch, done = message
-                    store.write(batch)
+                    _, batch, done, present = message
+                    store.write(batch, present=present)
                 elif kind == "call":
                     _, function, args = message
                     reply_writer.send(function(*args))
@@ -328,8 +348,9 @@ class _WorkerBatches(Batches):
             return
         # Personal data is encrypted here when batches wait to be written (the writing process has the more to
         # do), else there, for the requesters that turn out to be new.
-        batch = self.prepare(self.pending, encrypt=self.outbox.qsize() >= _ENCRYPT_HERE_FROM)
-        self.outbox.put(("batch", batch, self.rows))
+        fresh = _leave_out_written(self.pending)
+        batch = self.prepare(fresh, encrypt=self.outbox.qsize() >= _ENCRYPT_HERE_FROM)
+        self.outbox.put(("batch", batch, self.rows, len(self.pending) - len(fresh)))
         self.pending = []
         self.rows = 0
 
