@@ -34,7 +34,7 @@ def import_job_run(job_id: int) -> ImportJob:
                 open_table(path), create_entities=job.create_entities, progress=advance, pipeline_threshold=NO_PIPELINE
             ).as_dict()
         else:
-            summary = consumidor_gov_import([path], progress=advance).as_dict()
+            summary = consumidor_gov_import([path], progress=advance, pipeline_threshold=NO_PIPELINE).as_dict()
     except TableError as exc:
         ImportJob.objects.filter(pk=job.pk).update(
             status="failed", result={"message": str(exc)}, finished_at=timezone.now()

@@ -7,31 +7,21 @@ accept the conclusion date, protocol, CPF/CNPJ, name, e-mail, description and st
 
 Every row is checked with the rules the single-case service uses (``RequesterData.cleaned``, the catalogues, the 27
 UFs, the deadline policies and calendars); a bad row is reported with its line and column and nothing of it is
-written. Good rows are written in batches by ``ouvidoria.imports.writer``; for big files, while a second process
-checks and prepares the next ones (see "the pipeline" below).
+written. Good rows are written in batches by ``ouvidoria.imports.pipeline.cases_write``; for big files, while a second
+process checks and prepares the next ones.
 """
 
-import gc
 import json
-import multiprocessing
-import pickle
-import queue
 import re
-import sys
-import traceback
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import chain, islice
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -41,7 +31,8 @@ from ouvidoria.cases.services import RequesterData
 from ouvidoria.catalogue.models import Instance, RecordType, Subject
 from ouvidoria.entities.models import Entity
 from ouvidoria.entities.services import entity_calendar
-from ouvidoria.imports.writer import CaseRecord, CaseWriter, EventRecord, Preparer, RequesterRecord
+from ouvidoria.imports.pipeline import BATCH_SIZE, Batches, cases_write
+from ouvidoria.imports.writer import CaseRecord, EventRecord, RequesterRecord
 from ouvidoria.privacy.crypto import blind_index
 from ouvidoria.rules import deadlines
 from ouvidoria.rules.calendars import FIRST_YEAR
@@ -62,17 +53,10 @@ from ouvidoria.rules.protocol import normalize_protocol
 Cell = str | int | float | date | datetime | time | bool | None
 Row = Mapping[str, Cell]
 
-BATCH_SIZE = 2000
 # Files with more rows are checked in a second process while this one writes (see "the pipeline" below).
 PIPELINE_THRESHOLD = 5000
-# Allocations between collections of the youngest generation during an import (Python's default is 700).
-_GC_THRESHOLD = 50_000
 # Distinct cell texts remembered per import (most cells repeat a few values).
 _TEXT_MEMO = 50_000
-# The SQLite page cache of the import's connection (PRAGMA cache_size).
-_IMPORT_CACHE_SIZE = -128 * 1024  # KiB when negative: 128 MiB
-# Pages of WAL between checkpoints during the import (PRAGMA wal_autocheckpoint; SQLite's default is 1000).
-_IMPORT_CHECKPOINT_PAGES = 20_000
 IMPORT_ACTOR = "importação"
 
 # The OPIN columns are those of the quarterly file (rules/opin.py, seed 000 §8.5 and Annex II); then those of other
@@ -289,7 +273,7 @@ class _RowChecker:
         self.seen_keys: set[str] = set()
         self.seen_protocols: set[str] = set()
         self.entities_created: list[str] = []
-        # Creates an entity (in the pipeline's worker, asks the writing process to).
+        # Creates an entity (``_check_rows`` has the writing process do it).
         self.make_entity: Callable[[str, str], Entity] = _new_entity
 
     def _remember(self, entity: Entity) -> None:
@@ -628,7 +612,7 @@ def cases_import(
     transaction each. ``progress`` receives the number of rows done since its last call.
 
     More than ``pipeline_threshold`` rows are checked and prepared in a second process while this one writes
-    (``_import_pipelined``), when that is possible; the outcome is the same.
+    (``pipeline.cases_write``), when that is possible; the outcome is the same.
     """
     result = ImportResult()
     iterator = iter(rows)
@@ -640,79 +624,37 @@ def cases_import(
     if columns.errors:
         result.errors = columns.errors
         return result
-    with _fewer_collections():
-        _import(result, columns, iterator, first, create_entities, progress, batch_size, pipeline_threshold)
-    return result
-
-
-def _import(
-    result: ImportResult,
-    columns: _Columns,
-    iterator: Iterator[Row],
-    first: Row,
-    create_entities: bool,
-    progress: Callable[[int], object] | None,
-    batch_size: int,
-    pipeline_threshold: int,
-) -> None:
     checker = _RowChecker(columns=columns, create_entities=create_entities)
     # Read ahead, to know whether the file is big enough to be worth a second process.
     head = [first, *islice(iterator, pipeline_threshold)]
-    rows = chain(head, iterator)
-    if len(head) > pipeline_threshold and _can_fork():
-        _import_pipelined(checker, rows, result=result, batch_size=batch_size, progress=progress)
-    else:
-        writer = CaseWriter()
 
-        def store(batch: list[CaseRecord]) -> None:
-            fresh = _fresh(writer, [r.source_key for r in batch], [r.protocol for r in batch])
-            writer.write([batch[i] for i in fresh])
-            result.imported += len(fresh)
-            result.already_present += len(batch) - len(fresh)
+    def check(batches: Batches) -> ImportResult:
+        return _check_rows(checker, chain(head, iterator), batches)
 
-        with _writing():
-            _check_rows(checker, rows, result=result, batch_size=batch_size, store=store, progress=progress)
-    result.entities_created = checker.entities_created
+    written = cases_write(
+        check, second_process=len(head) > pipeline_threshold, batch_size=batch_size, progress=progress
+    )
+    checked = written.outcome
+    result.imported = written.imported
+    result.already_present = checked.already_present + written.already_present
+    result.errors = checked.errors
+    result.entities_created = checked.entities_created
+    return result
 
 
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Python's cycle collector run seldom, and without going through what exists already (Django, the catalogues).
-
-    An import allocates millions of objects, almost none in cycles: by default the collector would run a thousand
-    times and take some 5 % of the time. Inherited by the pipeline's worker.
-    """
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(_GC_THRESHOLD, *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
-
-
-def _check_rows(
-    checker: _RowChecker,
-    rows: Iterable[Row],
-    *,
-    result: ImportResult,
-    batch_size: int,
-    store: Callable[[list[CaseRecord]], None],
-    progress: Callable[[int], object] | None,
-    first_batch_size: int | None = None,
-) -> None:
-    """Check ``rows``: errors and repeated rows go to ``result``, good rows to ``store`` in batches."""
-    batch: list[CaseRecord] = []
-    limit = first_batch_size or batch_size
-    done = 0
+def _check_rows(checker: _RowChecker, rows: Iterable[Row], batches: Batches) -> ImportResult:
+    """Check ``rows``: good rows go to ``batches``; errors, repeated rows and created entities to the result."""
+    result = ImportResult()
+    checker.make_entity = lambda name, slug: batches.call(_new_entity, name, slug)
     keys = checker.columns.keys.items()
     # The same few texts fill most cells (entity, channel, UF, dates…): tidy each once.
     texts: dict[str, str] = {}
+    done = 0
     for line, row in enumerate(rows, start=2):
         done += 1
-        if progress is not None and done % 250 == 0:
-            progress(250)
+        if done == 250:
+            batches.done(done)
+            done = 0
         values = {column: row.get(key) for column, key in keys}
         raw: dict[str, str] = {}
         for column, value in values.items():
@@ -733,215 +675,12 @@ def _check_rows(
         elif isinstance(outcome, list):
             result.errors.extend(outcome)
         else:
-            batch.append(outcome)
-            if len(batch) >= limit:
-                store(batch)
-                batch = []
-                limit = batch_size
-    if batch:
-        store(batch)
-    if progress is not None and done % 250:
-        progress(done % 250)
-
-
-def _fresh(writer: CaseWriter, source_keys: list[str], protocols: list[str]) -> list[int]:
-    """Positions of the rows that are not in the database yet (by source key and by protocol)."""
-    found_keys, found_protocols = writer.existing(source_keys, protocols)
-    return [
-        i
-        for i, (key, protocol) in enumerate(zip(source_keys, protocols, strict=True))
-        if key not in found_keys and protocol not in found_protocols
-    ]
+            batches.add(outcome)
+    if done:
+        batches.done(done)
+    result.entities_created = checker.entities_created
+    return result
 
 
 def _new_entity(name: str, slug: str) -> Entity:
     return Entity.objects.create(name=name, slug=slug, regime="other")
-
-
-@contextmanager
-def _writing() -> Iterator[None]:
-    """The import's connection tuned for many inserts on SQLite, until the import ends.
-
-    A bigger page cache (default 2 MiB) holds the indexes being filled, which are many on manifestations; and the
-    WAL is checkpointed (its pages copied back into the database, with two syncs) every ~80 MiB instead of every
-    4 MiB, which was after about every batch: that halves the time of the commits.
-
-    ``synchronous`` stays NORMAL, as the application's: in WAL mode that syncs at checkpoints, not at commits, and
-    an OS crash or a power cut can only lose the last commits, which a re-run of the import restores (it is
-    idempotent). OFF would save the syncs of the few checkpoints left, but such a crash during one could then
-    corrupt the database: everyone's data, not just this import's. A crash of this process is harmless either way.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        cache_size = int(cursor.fetchone()[0])
-        cursor.execute("PRAGMA wal_autocheckpoint")
-        autocheckpoint = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA cache_size = {_IMPORT_CACHE_SIZE}")
-        cursor.execute(f"PRAGMA wal_autocheckpoint = {_IMPORT_CHECKPOINT_PAGES}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {cache_size}")
-            cursor.execute(f"PRAGMA wal_autocheckpoint = {autocheckpoint}")
-
-
-# -- the pipeline ----------------------------------------------------------------------------------------------
-#
-# Checking a row (``RequesterData.cleaned``, the source key) and preparing it for the database (adapting values,
-# encrypting personal data, blind indexes) need the settings only; writing needs the database, which on SQLite
-# takes one writer at a time. So, for big files, a worker process reads, checks and prepares batches while this
-# process writes them: each side takes about half the work, and the machine's second core the worker's half.
-#
-# The worker is forked (Linux only) rather than spawned: it starts at once, with Django set up, the checker's
-# catalogues and caches loaded and the file opened and read ahead, where "spawn" would import and set up Django
-# again (a second or so) and re-read all that. The database connections are closed before the fork, so that no
-# socket or SQLite handle is shared (a child's exit would otherwise close the parent's PostgreSQL session); hence
-# no pipeline inside a transaction (a test's or a caller's ``atomic``), which closing would break.
-#
-# The worker never writes: its connections, opened after the fork, only read (a subject not met yet, an entity's
-# closures) and refuse anything else. What the checker would write, an entity to create, it asks this process for,
-# through the same queue as the batches: in file order, after the batches before it, as the single-process import
-# does. Rows repeated within the file are caught by the worker's checker,
-# which sees every row in order; rows already in the database and requesters to reuse are found here, by
-# ``CaseWriter``, which sees every batch in order.
-
-# Prepared batches waiting to be written, at most (bounds the memory when the worker runs ahead).
-_PIPELINE_DEPTH = 4
-# The worker encrypts personal data itself when at least this many batches wait to be written.
-_ENCRYPT_HERE_FROM = 2
-_FIRST_BATCH_SIZE = 200
-
-
-def _can_fork() -> bool:
-    return (
-        sys.platform == "linux"
-        and "fork" in multiprocessing.get_all_start_methods()
-        and not multiprocessing.current_process().daemon
-        and not any(c.in_atomic_block for c in connections.all(initialized_only=True))
-    )
-
-
-def _import_pipelined(
-    checker: _RowChecker,
-    rows: Iterable[Row],
-    *,
-    result: ImportResult,
-    batch_size: int,
-    progress: Callable[[int], object] | None,
-) -> None:
-    """Write what a forked worker (``_worker``) checks and prepares; see "the pipeline" above."""
-    context = multiprocessing.get_context("fork")
-    inbox: multiprocessing.Queue[tuple[Any, ...]] = context.Queue(maxsize=_PIPELINE_DEPTH)
-    reply_reader, reply_writer = context.Pipe(duplex=False)
-    connections.close_all()
-    worker = context.Process(
-        target=_worker, args=(checker, rows, batch_size, inbox, reply_reader), name="import-worker", daemon=True
-    )
-    worker.start()
-    reply_reader.close()
-    writer = CaseWriter()
-    try:
-        with _writing():
-            while True:
-                message = _receive(inbox, worker)
-                if message[0] == "batch":
-                    _, batch, done = message
-                    fresh = _fresh(writer, batch.source_keys, batch.protocols)
-                    writer.write_prepared(batch.only(fresh))
-                    result.imported += len(fresh)
-                    result.already_present += len(batch) - len(fresh)
-                elif message[0] == "entity":
-                    _, name, slug = message
-                    reply_writer.send(_new_entity(name, slug))
-                    continue
-                elif message[0] == "done":
-                    _, errors, already_present, checker.entities_created, done = message
-                    result.errors.extend(errors)
-                    result.already_present += already_present
-                else:
-                    raise message[1]
-                if progress is not None and done:
-                    progress(done)
-                if message[0] == "done":
-                    break
-        worker.join()
-    finally:
-        if worker.is_alive():
-            worker.terminate()
-            worker.join()
-        reply_writer.close()
-        inbox.close()
-
-
-def _receive(inbox: "multiprocessing.Queue[tuple[Any, ...]]", worker: BaseProcess) -> tuple[Any, ...]:
-    while True:
-        try:
-            return inbox.get(timeout=1)
-        except queue.Empty:
-            if worker.exitcode is None:
-                continue
-        # The worker is gone: what it sent before is in the pipe already.
-        try:
-            return inbox.get(timeout=1)
-        except queue.Empty:
-            raise RuntimeError(f"O processo de importação parou (código {worker.exitcode}).") from None
-
-
-def _worker(
-    checker: _RowChecker,
-    rows: Iterable[Row],
-    batch_size: int,
-    outbox: "multiprocessing.Queue[tuple[Any, ...]]",
-    replies: Connection,
-) -> None:
-    """The forked process: checks ``rows`` and sends prepared batches, then the errors and counts, to ``outbox``."""
-    prepare = Preparer()
-    pending = 0  # rows done since the last message, for the progress bar
-
-    def count(done: int) -> None:
-        nonlocal pending
-        pending += done
-
-    def send(batch: list[CaseRecord]) -> None:
-        nonlocal pending
-        # Personal data is encrypted here when batches wait to be written (the writing process has the more to
-        # do), else there, for the requesters that turn out to be new.
-        outbox.put(("batch", prepare(batch, encrypt=outbox.qsize() >= _ENCRYPT_HERE_FROM), pending))
-        pending = 0
-
-    def make_entity(name: str, slug: str) -> Entity:
-        outbox.put(("entity", name, slug))
-        entity: Entity = replies.recv()
-        return entity
-
-    try:
-        with ExitStack() as stack:
-            for alias in connections:
-                stack.enter_context(connections[alias].execute_wrapper(_read_only))
-            checker.make_entity = make_entity
-            result = ImportResult()
-            # A small first batch, as the writing process waits for it.
-            first = min(batch_size, _FIRST_BATCH_SIZE)
-            _check_rows(
-                checker, rows, result=result, batch_size=batch_size, store=send, progress=count, first_batch_size=first
-            )
-            outbox.put(("done", result.errors, result.already_present, checker.entities_created, pending))
-    except BaseException as exc:  # whatever it is, the writing process raises it
-        try:
-            pickle.dumps(exc)
-        except Exception:
-            exc = RuntimeError("".join(traceback.format_exception(exc)))
-        outbox.put(("failed", exc))
-    finally:
-        connections.close_all()
-
-
-def _read_only(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
-    """Let the worker's connections read (a subject, an entity's closures), nothing else."""
-    if not sql.lstrip("( \n").upper().startswith(("SELECT", "WITH")):
-        raise RuntimeError(f"The import worker must not write to the database: {sql[:80]}")
-    return execute(sql, params, many, context)

@@ -507,7 +507,8 @@ class Preparer:
         self._memos: dict[str, dict[int, dict[Any, Any]]] = {"cases": {}, "events": {}}
 
     def __call__(self, records: Sequence[CaseRecord], *, encrypt: bool = False) -> PreparedBatch:
-        """The batch of ``records``; personal data encrypted with ``encrypt``, else when a requester is written."""
+        """The batch of ``records``; personal data encrypted with ``encrypt`` (or when no requester of the batch can
+        be on file), else when a requester is written."""
         memos = self._memos
         requesters: list[PreparedRequester | None] = []
         for r in records:
@@ -520,7 +521,10 @@ class Preparer:
             email_hash = blind_index(email) if email else ""
             values = (r.requester.kind, document_hash, email_hash, *[fields.get(f, "") for f in _REQUESTER_FIELDS])
             requesters.append((document_hash, email_hash, values))
-        if encrypt:
+        # Requesters with neither CPF/CNPJ nor e-mail are never found on file (open data, OPIN files): when the batch
+        # has no others, all will be written, so adapting them here wastes nothing and spares the writing process.
+        if encrypt or not any(r[0] or r[1] for r in requesters if r is not None):
+            encrypt = True
             adapted = iter(_REQUESTERS.rows([r[2] for r in requesters if r is not None]))
             requesters = [None if r is None else (r[0], r[1], next(adapted)) for r in requesters]
         case_values = (

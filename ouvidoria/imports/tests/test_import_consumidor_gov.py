@@ -16,6 +16,8 @@ from django.core.management import CommandError, call_command
 from ouvidoria.cases.models import Event, Manifestation
 from ouvidoria.catalogue.models import Subject
 from ouvidoria.entities.models import Entity
+from ouvidoria.imports import pipeline
+from ouvidoria.imports.consumidor_gov import consumidor_gov_import
 from ouvidoria.rules.calendars import BRAZILIAN_STATES, calendar_for
 from ouvidoria.rules.deadlines import due_date
 from ouvidoria.rules.policies import get_policy
@@ -216,3 +218,52 @@ def test_a_header_utf8_file_with_lost_accents_and_bad_lines(tmp_path):
 def test_missing_file_is_a_clear_error():
     with pytest.raises(CommandError, match="Arquivo não encontrado"):
         call_command("import_consumidor_gov", "/nao/existe.csv", "--json", stdout=StringIO())
+
+
+def imported_cases() -> list[tuple[Any, ...]]:
+    """The cases as written, without ids (the entities and subjects created get new ones on each run)."""
+    return sorted(
+        Manifestation.objects.values_list(
+            "source_key", "entity__slug", "subject__label", "status", "received_on", "due_on", "description"
+        )
+    )
+
+
+@needs_samples
+def test_a_big_file_read_by_a_second_process_gives_the_outcome_of_one(transactional_db, tmp_path, monkeypatch):
+    workers: list[bool] = []
+    with_worker = pipeline._write_from_worker
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        workers.append(True)
+        return with_worker(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_write_from_worker", spy)
+    lines = read_sample(SAMPLES[0])[:1500]
+    lines += [lines[10], [*lines[20][:7], "31/02/2015", *lines[20][8:]]]  # the same complaint again; a bad date
+    path = tmp_path / "grande.csv"
+    with path.open("w", encoding="cp1252", newline="") as file:
+        csv.writer(file, delimiter=";", lineterminator="\r\n").writerows(lines)
+
+    def run(threshold: int) -> tuple[dict[str, Any], list[tuple[Any, ...]], int]:
+        done: list[int] = []
+        result = consumidor_gov_import([path], progress=done.append, batch_size=200, pipeline_threshold=threshold)
+        return result.as_dict(), imported_cases(), sum(done)
+
+    single, single_cases, single_done = run(threshold=path.stat().st_size)
+    assert single["imported"] == len(single_cases) == 1501
+    assert [(e["line"], e["message"].split("”")[0]) for e in single["errors"]] == [(1502, "“Data Abertura")]
+    assert single_done == 1502
+    assert not workers
+    assert len(single["entities_created"]) > 10
+
+    Manifestation.objects.all().delete()  # and their events
+    Entity.objects.filter(slug__in=single["entities_created"]).delete()
+    Subject.objects.filter(code__startswith="cgov-").delete()
+    piped, piped_cases, piped_done = run(threshold=0)
+    assert workers
+    assert (piped, piped_cases, piped_done) == (single, single_cases, single_done)
+
+    again, again_cases, _ = run(threshold=0)
+    assert (again["imported"], again["already_present"], again["entities_created"]) == (0, 1501, [])
+    assert again_cases == single_cases

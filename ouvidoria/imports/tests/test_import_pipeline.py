@@ -1,23 +1,28 @@
 """Big files are checked in a second process while this one writes: the outcome must be the single-process one."""
 
+import os
 import random
-from collections.abc import Iterator
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.utils import timezone
+from django.utils.text import slugify
 
 from ouvidoria.cases.models import Event, Manifestation, Requester
 from ouvidoria.cases.services import RequesterData, requester_find_or_create
 from ouvidoria.cases.tests.factories import EntityFactory
 from ouvidoria.entities.models import Entity
-from ouvidoria.imports import services
+from ouvidoria.imports import pipeline
+from ouvidoria.imports.pipeline import Batches, Written, cases_write
 from ouvidoria.imports.readers import open_table
 from ouvidoria.imports.services import ImportResult, cases_import
 from ouvidoria.imports.tests.test_import_cases import ANNEX_II, HEADER, write_csv
+from ouvidoria.imports.writer import CaseRecord, EventRecord
+from ouvidoria.rules.policies import default_policy_code
 
 ROWS = 3000
 BATCH = 200
@@ -95,13 +100,13 @@ def test_the_pipelined_import_gives_the_single_process_outcome(transactional_db,
     on_file = requester_find_or_create(RequesterData(document=ON_FILE[0], name=ON_FILE[1], email=ON_FILE[2]))
     path = generated_csv(tmp_path)
     pipelined: list[bool] = []
-    original = services._import_pipelined
+    original = pipeline._write_from_worker
 
-    def spy(*args: Any, **kwargs: Any) -> None:
+    def spy(*args: Any, **kwargs: Any) -> Any:
         pipelined.append(True)
-        original(*args, **kwargs)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_import_pipelined", spy)
+    monkeypatch.setattr(pipeline, "_write_from_worker", spy)
 
     def run(threshold: int) -> tuple[dict[str, Any], int]:
         done: list[int] = []
@@ -158,3 +163,119 @@ def test_an_error_in_the_worker_stops_the_import_and_is_raised_here(transactiona
         cases_import(rows(), batch_size=10, pipeline_threshold=20)
     # The batches before the error are written, each in its transaction, as without a worker.
     assert Manifestation.objects.count() == 50
+
+
+# -- cases_write, whatever the check ------------------------------------------------------------------------------
+
+CASES = 1000
+
+
+def _entity_named(name: str) -> int:
+    """Run by the writing process on a check's behalf (``Batches.call`` sends a function by name)."""
+    return Entity.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0].pk
+
+
+def a_case(entity_id: int, n: int) -> CaseRecord:
+    day = date(2025, 1, 1) + timedelta(days=n % 300)
+    at = datetime.combine(day, time(12), tzinfo=UTC)
+    return CaseRecord(
+        entity_id=entity_id,
+        instance="consumidor-gov",
+        medium="external-platform",
+        record_type="reclamacao",
+        subject_id=None,
+        policy=default_policy_code("consumidor-gov", "other"),
+        description=f"Caso {n}",
+        state="SP",
+        city="Santos",
+        received_at=at,
+        received_on=day,
+        due_on=day + timedelta(days=10),
+        status="in_analysis",
+        interaction_count=1,
+        events=[EventRecord("registration", at, {"n": n})],
+        source_key=f"caso-{n}",
+        imported=True,
+    )
+
+
+def counting_check(entity_id: int) -> Callable[[Batches], dict[str, int]]:
+    """Cases with an entity created half-way and every hundredth case repeated, in its batch or a later one."""
+
+    def check(batches: Batches) -> dict[str, int]:
+        owner = entity_id
+        for n in range(CASES):
+            if n == CASES // 2:
+                owner = batches.call(_entity_named, "Criada no Meio")
+            batches.add(a_case(owner, n))
+            if n % 100 == 99:
+                batches.add(a_case(entity_id, n - 50))
+            batches.done(1)
+        return {"pid": os.getpid(), "created": owner}
+
+    return check
+
+
+def written_cases() -> list[tuple[str, str, str, list[str]]]:
+    return sorted(
+        (m.source_key, m.entity.slug, m.description, [e.kind for e in m.events.all()])
+        for m in Manifestation.objects.select_related("entity").prefetch_related("events")
+    )
+
+
+def test_cases_write_in_a_second_process_gives_the_outcome_of_one(transactional_db):
+    entity = EntityFactory(name="Empresa 1", slug="empresa-1")
+
+    def run(second_process: bool) -> tuple[Written[dict[str, int]], int, list[Any]]:
+        done: list[int] = []
+        written = cases_write(
+            counting_check(entity.pk), second_process=second_process, batch_size=64, progress=done.append
+        )
+        return written, sum(done), written_cases()
+
+    here, here_done, here_cases = run(second_process=False)
+    assert here.outcome["pid"] == os.getpid()
+    assert (here.imported, here.already_present, here_done) == (CASES, CASES // 100, CASES)
+    assert len(here_cases) == CASES
+    assert Entity.objects.get(pk=here.outcome["created"]).slug == "criada-no-meio"
+
+    Manifestation.objects.all().delete()
+    Entity.objects.filter(slug="criada-no-meio").delete()
+    piped, piped_done, piped_cases = run(second_process=True)
+    assert piped.outcome["pid"] != os.getpid()
+    assert (piped.imported, piped.already_present, piped_done) == (CASES, CASES // 100, CASES)
+    assert piped_cases == here_cases
+
+    # Written again, nothing is added: every case is in the database already.
+    again, _, again_cases = run(second_process=True)
+    assert (again.imported, again.already_present) == (0, CASES + CASES // 100)
+    assert again_cases == here_cases
+
+
+def test_the_second_process_may_read_but_not_write(transactional_db):
+    entity = EntityFactory(name="Empresa 1", slug="empresa-1")
+
+    def check(batches: Batches) -> str:
+        name = Entity.objects.get(pk=entity.pk).name  # reading is allowed
+        Entity.objects.create(name="Escrita Direta", slug="escrita-direta")
+        return name
+
+    assert cases_write(check, second_process=False).outcome == "Empresa 1"
+    Entity.objects.filter(slug="escrita-direta").delete()
+    with pytest.raises(RuntimeError, match="must not write"):
+        cases_write(check, second_process=True)
+    assert not Entity.objects.filter(slug="escrita-direta").exists()
+
+
+class _Unpicklable(Exception):
+    def __init__(self) -> None:
+        super().__init__("sem cópia")
+        self.callback = lambda: None
+
+
+def test_an_error_that_cannot_travel_arrives_as_its_traceback(transactional_db):
+    def check(batches: Batches) -> None:
+        raise _Unpicklable
+
+    with pytest.raises(RuntimeError, match="_Unpicklable: sem cópia"):
+        cases_write(check, second_process=True)
