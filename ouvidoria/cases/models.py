@@ -65,15 +65,27 @@ class Manifestation(models.Model):
     STATUS_CHOICES = list(STATUS_LABELS.items())
 
     protocol = models.CharField(_("protocolo"), max_length=20, unique=True)
-    entity = models.ForeignKey(Entity, verbose_name=_("entidade"), on_delete=models.PROTECT, related_name="+")
-    instance = models.ForeignKey(Instance, verbose_name=_("instância"), on_delete=models.PROTECT, related_name="+")
-    medium = models.ForeignKey(Medium, verbose_name=_("meio"), on_delete=models.PROTECT, related_name="+")
-    record_type = models.ForeignKey(RecordType, verbose_name=_("tipo"), on_delete=models.PROTECT, related_name="+")
+    # No index of their own on entity (the composite indexes below start with it) nor on the four small
+    # catalogues (a handful of values each: no query narrows a million cases by one of them alone, and their rows
+    # are never deleted). Each index costs every registration and every imported row an insert (two on PostgreSQL
+    # for text keys): docs/benchmarks.md, section 6.
+    entity = models.ForeignKey(
+        Entity, verbose_name=_("entidade"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    instance = models.ForeignKey(
+        Instance, verbose_name=_("instância"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    medium = models.ForeignKey(
+        Medium, verbose_name=_("meio"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    record_type = models.ForeignKey(
+        RecordType, verbose_name=_("tipo"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     subject = models.ForeignKey(
         Subject, verbose_name=_("assunto"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     policy = models.ForeignKey(
-        DeadlinePolicy, verbose_name=_("política de prazo"), on_delete=models.PROTECT, related_name="+"
+        DeadlinePolicy, verbose_name=_("política de prazo"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     requester = models.ForeignKey(
         Requester,
@@ -230,7 +242,8 @@ class Event(models.Model):
     # The requester's own contacts: their count is "Número de interações por cliente" (seed 000 §8.5).
     REQUESTER_CONTACTS = frozenset({"registration", "message_in"})
 
-    manifestation = models.ForeignKey(Manifestation, on_delete=models.CASCADE, related_name="events")
+    # Indexed by event_case_kind (manifestation, kind) below, which serves the timeline's look-ups as well.
+    manifestation = models.ForeignKey(Manifestation, on_delete=models.CASCADE, related_name="events", db_index=False)
     kind = models.CharField(max_length=30, choices=list(KIND_LABELS.items()))
     created_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
