@@ -12,7 +12,8 @@ from the queryset or the model's fields, per database alias) and only skip doing
   compiling refuses a placeholder that does not.
 - a ``PreparedInsert`` is the INSERT of a fixed list of a model's fields. Values are prepared per field exactly as
   ``Model.save()`` prepares them (``pre_save`` then ``get_db_prep_save``), and the primary key comes back in the
-  same statement. Model signals are not sent: use it only for models without receivers.
+  same statement. Where it could not do what ``save()`` does (a ``pre_save``/``post_save`` receiver is connected
+  to the model, or a value is an expression to resolve), it calls ``save(force_insert=True)`` instead.
 """
 
 from collections.abc import Callable, Sequence
@@ -21,6 +22,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Model, QuerySet
+from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
 
 M = TypeVar("M", bound=Model)
@@ -121,11 +123,18 @@ class PreparedInsert:
         return str(sql)
 
     def insert(self, obj: Model, using: str = DEFAULT_DB_ALIAS) -> Model:
+        if pre_save.has_listeners(self._model) or post_save.has_listeners(self._model):
+            obj.save(force_insert=True, using=using)
+            return obj
+        values = [field.pre_save(obj, True) for field in self._fields]
+        if any(hasattr(value, "resolve_expression") for value in values):
+            obj.save(force_insert=True, using=using)
+            return obj
         sql = self._sql.get(using)
         if sql is None:
             sql = self._sql[using] = self._compile(using)
         connection = connections[using]
-        params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in self._fields]
+        params = [field.get_db_prep_save(value, connection) for field, value in zip(self._fields, values, strict=True)]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()

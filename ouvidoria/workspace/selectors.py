@@ -121,7 +121,7 @@ def queue_page(user: Any, filters: QueueFilters, today: date, start: int, count:
     unsearched = queue(user, replace(filters, q=""), today)
     ids = search_page_ids(unsearched, filters.q, queue_ordering(filters), start, count)
     rows = Manifestation.objects.select_related(*QUEUE_RELATED).in_bulk(ids)
-    return [rows[pk] for pk in ids]
+    return [rows[pk] for pk in ids if pk in rows]  # a case gone between the two reads is left out
 
 
 def tab_counts(user: Any, today: date) -> dict[str, int]:

@@ -2,7 +2,9 @@ from datetime import date
 
 import pytest
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Upper
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from ouvidoria.cases.models import Event, Requester
@@ -111,3 +113,22 @@ def test_insert_of_json_and_foreign_keys() -> None:
     stored = Event.objects.get(pk=event.pk)
     assert stored.manifestation_id == case.pk
     assert stored.params == {"due": str(date.today())}
+
+
+def test_insert_falls_back_to_save_where_save_does_more() -> None:
+    fields = [f.name for f in Requester._meta.concrete_fields if not f.primary_key]
+    prepared = PreparedInsert(Requester, fields)
+    seen: list[int] = []
+
+    def receiver(sender: type[Requester], instance: Requester, created: bool, **kwargs: object) -> None:
+        seen.append(instance.pk)
+
+    post_save.connect(receiver, sender=Requester)
+    try:
+        requester = prepared.insert(Requester(name="Com receptor"))
+    finally:
+        post_save.disconnect(receiver, sender=Requester)
+    assert seen == [requester.pk]  # the receiver ran, as with save()
+    # An expression is resolved by the database, as save() does.
+    computed = prepared.insert(Requester(name="Calculado", city=Upper(Value("santos"))))
+    assert Requester.objects.get(pk=computed.pk).city == "SANTOS"
