@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    # First: integrations call the API hardest, and every pattern tried before it costs each of their requests.
+    path("api/", include("ouvidoria.api.urls")),
     path("", include("ouvidoria.front.urls")),
     path("", include("ouvidoria.portal.urls")),
     path("", include("ouvidoria.accounts.urls")),
@@ -10,6 +12,5 @@ urlpatterns = [
     path("painel/opin/", include("ouvidoria.opin.urls")),
     path("painel/importacoes/", include("ouvidoria.imports.urls")),
     path("painel/", include("ouvidoria.workspace.urls")),
-    path("api/", include("ouvidoria.api.urls")),
     path("admin/", admin.site.urls),
 ]
