@@ -25,7 +25,7 @@ setup: $(VENV)/.synced
 ## run: set up, add demo data and a demo login, and serve http://127.0.0.1:8000 with the background jobs
 run: setup
 	$(PY) manage.py seed_demo --if-empty
-	$(PY) manage.py demo_login
+	$(PY) manage.py demo_login --url http://$(HOST):$(PORT)/painel/
 	@# The huey consumer (e-mails, warnings, escalations, recomputations) runs beside the web server and stops with it.
 	$(PY) manage.py run_huey --logfile var/huey.log & huey=$$!; \
 	trap 'kill $$huey 2>/dev/null; wait $$huey 2>/dev/null' EXIT; \

@@ -87,7 +87,9 @@ def test_demo_login_creates_one_user_per_role_granted_the_demo_entities():
 
     entities, _ = demo_entities_ensure()
     call_command("demo_login", stdout=StringIO())
-    call_command("demo_login", stdout=StringIO())  # twice is fine
+    printed = StringIO()
+    call_command("demo_login", "--url", "http://127.0.0.1:8765/painel/", stdout=printed)  # twice is fine
+    assert "http://127.0.0.1:8765/painel/" in printed.getvalue()  # the port make run serves on
     roles = dict(StaffProfile.objects.values_list("user__username", "role"))
     assert roles == {"demo": "analyst", "ouvidor": "ombudsman", "atendente": "attendant", "financeiro": "area",
                      "gestor": "manager"}  # fmt: skip

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ouvidoria.accounts.models import StaffProfile
 from ouvidoria.entities.models import Area, Entity
@@ -22,6 +22,11 @@ DEMO_USERNAME = DEMO_USERS[0][0]
 
 class Command(BaseCommand):
     help = "Cria (ou restaura) os logins de demonstração da equipe e os exibe. Recusado em produção."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/painel/", help="o endereço do painel exibido (make run o informa)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
@@ -43,7 +48,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Login de demonstração: usuário “{DEMO_USERNAME}”, senha “{DEMO_PASSWORD}” — "
-                f"http://127.0.0.1:8000/painel/\n"
+                f"{options['url']}\n"
                 f"Outros papéis, mesma senha: {names}. O Ouvidor ativa o segundo fator no primeiro acesso."
             )
         )
