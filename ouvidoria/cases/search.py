@@ -59,9 +59,9 @@ def search_filter(qs: QuerySet[Manifestation], text: str) -> QuerySet[Manifestat
     text = text.strip()
     if not text:
         return qs
-    digits = normalize_protocol(text)
-    if digits.isdigit() and is_valid_protocol(digits):
-        return qs.filter(protocol=digits)
+    protocol = _protocol_in(text)
+    if protocol:
+        return qs.filter(protocol=protocol)
     if connection.vendor == "postgresql":
         return _full_text(qs, text)
     return _folded_words(qs, text)
@@ -85,8 +85,7 @@ def search_page_ids(
     ``ordering`` names plain columns of the case ("due_on", "-received_at", "id").
     """
     text = text.strip()
-    digits = normalize_protocol(text)
-    if not text or connection.vendor != "postgresql" or (digits.isdigit() and is_valid_protocol(digits)):
+    if not text or connection.vendor != "postgresql" or _protocol_in(text):
         found = search_filter(qs, text).order_by(*ordering).values_list("pk", flat=True)
         return list(found[start : start + count])
     query = _search_query(text)
@@ -96,6 +95,12 @@ def search_page_ids(
     in_messages = base.filter(pk__in=_message_matches(query)).values_list(*columns)
     rows = in_description.union(in_messages).order_by(*ordering)[start : start + count]
     return [row[0] for row in rows]
+
+
+def _protocol_in(text: str) -> str | None:
+    """The protocol ``text`` is, typed in any format; None when it is words to search."""
+    digits = normalize_protocol(text)
+    return digits if digits.isdigit() and is_valid_protocol(digits) else None
 
 
 def _search_query(text: str) -> SearchQuery:

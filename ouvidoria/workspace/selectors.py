@@ -1,7 +1,7 @@
 """Reads for the workspace: the queue with its tabs and filters, and what the case page shows."""
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from ouvidoria.accounts.access import access_for, manifestations_for
 from ouvidoria.cases.models import Forward, Manifestation
-from ouvidoria.cases.search import search_filter, search_page_ids
+from ouvidoria.cases.search import search_page_ids
 from ouvidoria.entities.models import Entity
 from ouvidoria.entities.services import entity_calendar
 from ouvidoria.rules import deadlines
@@ -63,6 +63,7 @@ QUEUE_RELATED = ("entity", "subject", "record_type", "instance", "assignee")
 
 
 def queue(user: Any, filters: QueueFilters, today: date) -> QuerySet[Manifestation]:
+    """The queue's cases for the tab and filters, in its order; the search box (``filters.q``) is ``queue_page``'s."""
     qs = manifestations_for(user)
     open_only = Q(status__in=OPEN_STATUSES)
     match filters.tab:
@@ -98,8 +99,6 @@ def queue(user: Any, filters: QueueFilters, today: date) -> QuerySet[Manifestati
         qs = qs.filter(received_on__gte=filters.received_from)
     if filters.received_to:
         qs = qs.filter(received_on__lte=filters.received_to)
-    if filters.q:
-        qs = search_filter(qs, filters.q)
     return qs.select_related(*QUEUE_RELATED).order_by(*queue_ordering(filters))
 
 
@@ -116,10 +115,10 @@ def queue_page(user: Any, filters: QueueFilters, today: date, start: int, count:
     otherwise join every one of them to the entity and catalogue tables before sorting (docs/benchmarks.md,
     section 4). Without a search the page comes from an index walk that stops at ``count`` rows: one query.
     """
+    qs = queue(user, filters, today)
     if not filters.q:
-        return list(queue(user, filters, today)[start : start + count])
-    unsearched = queue(user, replace(filters, q=""), today)
-    ids = search_page_ids(unsearched, filters.q, queue_ordering(filters), start, count)
+        return list(qs[start : start + count])
+    ids = search_page_ids(qs, filters.q, queue_ordering(filters), start, count)
     rows = Manifestation.objects.select_related(*QUEUE_RELATED).in_bulk(ids)
     return [rows[pk] for pk in ids if pk in rows]  # a case gone between the two reads is left out
 

@@ -125,6 +125,7 @@ def test_queue_search_finds_by_protocol_and_words(analyst, entity):
 def test_a_search_pages_in_the_queue_order_with_the_related_names(analyst, entity):
     from datetime import date, timedelta
 
+    from ouvidoria.cases.search import search_filter
     from ouvidoria.workspace import selectors
 
     today = date(2026, 11, 23)
@@ -133,7 +134,7 @@ def test_a_search_pages_in_the_queue_order_with_the_related_names(analyst, entit
     for n, m in enumerate(matching):  # deadlines out of registration order
         Manifestation.objects.filter(pk=m.pk).update(due_on=today + timedelta(days=(n * 5) % 7))
     filters = selectors.QueueFilters(tab="open", q="cobrança")
-    expected = list(selectors.queue(analyst, filters, today).values_list("pk", flat=True))
+    expected = list(search_filter(selectors.queue(analyst, filters, today), "cobrança").values_list("pk", flat=True))
 
     pages = [selectors.queue_page(analyst, filters, today, start, 3) for start in (0, 3, 6)]
 
