@@ -193,9 +193,11 @@ class _Importer:
         entity = self.entities.get(fold(name))
         if entity is None:
             assert self.batches is not None
-            entity = self.batches.call(_new_external_entity, name)
+            # Created by the writing process; meanwhile, for deadlines and policies, the same entity unsaved, whose
+            # id may be a stand-in (``Batches.defer``).
+            entity = _external_entity(name)
+            entity.pk = self.batches.defer(_new_external_entity, name)
             self.entities[fold(name)] = entity
-            self.result.entities_created.append(entity.slug)
         return entity
 
     def _subject(self, group: str, problem: str) -> int | None:
@@ -204,7 +206,7 @@ class _Importer:
         pk = self.subjects.get((group, problem))
         if pk is None:
             assert self.batches is not None
-            pk = self.subjects[(group, problem)] = self.batches.call(_subject_pk, subject_label(group, problem))
+            pk = self.subjects[(group, problem)] = self.batches.defer(_subject, subject_label(group, problem))
         return pk
 
     def _description(self, row: dict[str, str]) -> str:
@@ -322,25 +324,33 @@ class _Importer:
         )
 
 
+def _external_entity(name: str) -> Entity:
+    """A company not met before, as an external entity (unsaved, without its slug)."""
+    return Entity(name=name[:200], regime="other", is_external=True)
+
+
 def _new_external_entity(name: str) -> Entity:
-    """A company not met before, as an external entity with a free slug (run by the writing process)."""
+    """``_external_entity`` saved, with a free slug (run by the writing process)."""
     base = slugify(name)[:70].strip("-") or "empresa"
     slug, n = base, 1
     while Entity.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
-    return Entity.objects.create(name=name[:200], slug=slug, regime="other", is_external=True)
+    entity = _external_entity(name)
+    entity.slug = slug
+    entity.save(force_insert=True)
+    return entity
 
 
-def _subject_pk(label: str) -> int:
-    """The id of the subject ``label``, created for complaints of this instance if new (run by the writing process)."""
+def _subject(label: str) -> Subject:
+    """The subject ``label``, created for complaints of this instance if new (run by the writing process)."""
     code = "cgov-" + blind_index("consumidor-gov subject " + fold(label))[:16]
     with transaction.atomic():  # one commit for the subject and its two links
         subject, created = Subject.objects.get_or_create(code=code, defaults={"label": label})
         if created:
             subject.instances.add(Instance.objects.get(code=INSTANCE))
             subject.record_types.add(RecordType.objects.get(code=RECORD_TYPE))
-    return subject.pk
+    return subject
 
 
 def subject_label(group: str, problem: str) -> str:
@@ -409,6 +419,7 @@ def consumidor_gov_import(
     result = written.outcome
     result.imported = written.imported
     result.already_present = written.already_present
+    result.entities_created = [created.slug for created in written.created if isinstance(created, Entity)]
     return result
 
 

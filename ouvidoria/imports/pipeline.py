@@ -27,13 +27,19 @@ inside a transaction (a test's or a caller's ``atomic``), which closing would br
 not possible, ``check`` runs here, between the writes, with the same outcome.
 
 The worker never writes: its connections, opened after the fork, only read (a subject not met yet, an entity's
-closures) and refuse anything else. What a check must write on its way, an entity or a subject to create, it asks
-this process for with ``batches.call(function, *args)``: through the same queue as the batches, so in file order,
-after the batches before it, as in one process. Rows repeated within the file are the check's to catch (it sees
-every row in order). Rows already in the database (same source key or protocol) are left out before they are
-prepared, so that importing a file again costs little more than reading it; in the pipeline the worker sees only
-what is committed, so this process checks each batch again against what the batches before it wrote. Requesters to
-reuse are found by ``CaseWriter``, which sees every batch in order.
+closures) and refuse anything else. What a check must write on its way, an entity or a subject to create, this
+process writes for it, through the same queue as the batches, so in file order, after the batches before it, as in
+one process. ``batches.defer(create, *args)`` does not wait: the worker gets a stand-in id at once, its cases carry
+it, and this process creates the object before it writes those cases and puts the real id in their place.
+``batches.call(function, *args)`` waits for the result: the worker stops until this process has written every batch
+sent before, and this one then waits for the worker's next batch; with ``call``, the 255 companies and subjects
+created in the first lines of the benchmark's file cost over a second of such waits (docs/benchmarks.md, section 6).
+
+Rows repeated within the file are the check's to catch (it sees every row in order). Rows already in the database
+(same source key or protocol) are left out before they are prepared, so that importing a file again costs little
+more than reading it; in the pipeline the worker sees only what is committed, so this process checks each batch
+again against what the batches before it wrote. Requesters to reuse are found by ``CaseWriter``, which sees every
+batch in order.
 """
 
 import gc
@@ -49,9 +55,10 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, Generic, TypeVar
 
-from django.db import connection, connections
+from django.db import connection, connections, transaction
+from django.db.models import Model
 
-from ouvidoria.imports.writer import CaseRecord, CaseWriter, PreparedBatch, Preparer
+from ouvidoria.imports.writer import CaseRecord, CaseWriter, PreparedBatch, Preparer, resolve_stand_ins
 
 T = TypeVar("T")
 
@@ -77,6 +84,8 @@ class Written(Generic[T]):
     outcome: T
     imported: int
     already_present: int
+    # What ``Batches.defer`` had created, in order.
+    created: list[Any]
 
 
 class Batches:
@@ -98,6 +107,16 @@ class Batches:
         """``function(*args)`` run in the writing process, which alone may write; its result must be picklable.
 
         ``function`` is sent by name: a module-level function.
+        """
+        raise NotImplementedError
+
+    def defer(self, create: Callable[..., Model], *args: Any) -> int:
+        """The id of the entity or subject ``create(*args)`` returns (saved), without waiting for it.
+
+        The writing process runs ``create`` before it writes the cases added from now on. Until then the id is a
+        stand-in, a negative number, that those cases carry as their ``entity_id`` or ``subject_id``; it is
+        replaced there by the real one (``writer.resolve_stand_ins``). ``create`` is sent by name: a module-level
+        function. What it returned ends up in ``Written.created``.
         """
         raise NotImplementedError
 
@@ -132,10 +151,25 @@ class _Store:
         self.writer = CaseWriter()
         self.imported = 0
         self.already_present = 0
+        self.created: list[Any] = []
+        self.ids: dict[int, int] = {}  # stand-in -> id of what ``Batches.defer`` had created
+
+    def create(self, creations: list[tuple[int, Callable[..., Model], tuple[Any, ...]]]) -> None:
+        """Run deferred creations (stand-in, function, arguments), in one transaction."""
+        with transaction.atomic():
+            for stand_in, create, args in creations:
+                self.ids[stand_in] = self.create_now(create, args)
+
+    def create_now(self, create: Callable[..., Model], args: tuple[Any, ...]) -> int:
+        created = create(*args)
+        self.created.append(created)
+        return int(created.pk)
 
     def write(self, batch: PreparedBatch, *, present: int = 0, checked: bool = False) -> None:
         """Write ``batch``'s cases not in the database yet (all of them if ``checked`` already, in this process);
         ``present`` more were found there before preparing."""
+        if self.ids:
+            resolve_stand_ins(batch, self.ids)
         fresh = list(range(len(batch))) if checked else _unwritten(batch.source_keys, batch.protocols)
         self.writer.write_prepared(batch.only(fresh))
         self.imported += len(fresh)
@@ -195,6 +229,9 @@ class _HereBatches(Batches):
     def call(self, function: Callable[..., T], *args: Any) -> T:
         return function(*args)
 
+    def defer(self, create: Callable[..., Model], *args: Any) -> int:
+        return self.store.create_now(create, args)
+
 
 def _write_here(
     check: Callable[[Batches], T], *, batch_size: int, progress: Callable[[int], object] | None
@@ -204,7 +241,7 @@ def _write_here(
     with _writing():
         outcome = check(batches)
         batches.flush()
-    return Written(outcome, store.imported, store.already_present)
+    return Written(outcome, store.imported, store.already_present, store.created)
 
 
 @contextmanager
@@ -289,6 +326,9 @@ def _write_from_worker(
                 if kind == "batch":
                     _, batch, done, present = message
                     store.write(batch, present=present)
+                elif kind == "create":
+                    store.create(message[1])
+                    continue
                 elif kind == "call":
                     _, function, args = message
                     reply_writer.send(function(*args))
@@ -308,7 +348,7 @@ def _write_from_worker(
             worker.join()
         reply_writer.close()
         inbox.close()
-    return Written(outcome, store.imported, store.already_present)
+    return Written(outcome, store.imported, store.already_present, store.created)
 
 
 def _receive(inbox: "multiprocessing.Queue[tuple[Any, ...]]", worker: BaseProcess) -> tuple[Any, ...]:
@@ -336,6 +376,8 @@ class _WorkerBatches(Batches):
         self.pending: list[CaseRecord] = []
         self.rows = 0  # rows done since the last message, for the progress bar
         self.prepare = Preparer()
+        self.creations: list[tuple[int, Callable[..., Model], tuple[Any, ...]]] = []
+        self.stand_ins = 0
 
     def add(self, record: CaseRecord) -> None:
         self.pending.append(record)
@@ -344,6 +386,7 @@ class _WorkerBatches(Batches):
             self.limit = self.batch_size
 
     def flush(self) -> None:
+        self._send_creations()  # what the cases refer to is created first
         if not self.pending:
             return
         # Personal data is encrypted here when batches wait to be written (the writing process has the more to
@@ -358,9 +401,20 @@ class _WorkerBatches(Batches):
         self.rows += rows
 
     def call(self, function: Callable[..., T], *args: Any) -> T:
+        self._send_creations()  # what was deferred is created before ``function`` runs
         self.outbox.put(("call", function, args))
         result: T = self.replies.recv()
         return result
+
+    def _send_creations(self) -> None:
+        if self.creations:
+            self.outbox.put(("create", self.creations))
+            self.creations = []
+
+    def defer(self, create: Callable[..., Model], *args: Any) -> int:
+        self.stand_ins -= 1
+        self.creations.append((self.stand_ins, create, args))
+        return self.stand_ins
 
 
 def _worker(

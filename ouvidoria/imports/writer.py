@@ -491,10 +491,22 @@ _CASES = _Insert(
 )
 _CASE_PROTOCOL = _CASES.position("protocol")
 _CASE_REQUESTER = _CASES.position("requester_id")
+_CASE_ENTITY = _CASES.position("entity_id")
+_CASE_SUBJECT = _CASES.position("subject_id")
 _EVENTS = _Insert(Event, ("manifestation_id", "kind", "created_at", "actor_label", "body", "params"))
 _EVENT_CASE = _EVENTS.position("manifestation_id")
 _REQUESTERS = _Insert(Requester, ("kind", "document_hash", "email_hash", *_REQUESTER_FIELDS))
 _FORWARDS = _Insert(Forward, ("manifestation_id", "area_id", "question", "due_on", "created_at", "reply", "replied_at"))
+
+
+def resolve_stand_ins(batch: PreparedBatch, ids: dict[int, int]) -> None:
+    """Put the real ids of entities and subjects in place of their stand-ins (negative ids: ``Batches.defer``)."""
+    for row in batch.cases:
+        if row[_CASE_ENTITY] < 0:
+            row[_CASE_ENTITY] = ids[row[_CASE_ENTITY]]
+        subject = row[_CASE_SUBJECT]
+        if subject is not None and subject < 0:
+            row[_CASE_SUBJECT] = ids[subject]
 
 
 class Preparer:

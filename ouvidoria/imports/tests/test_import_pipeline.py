@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from ouvidoria.cases.models import Event, Manifestation, Requester
 from ouvidoria.cases.services import RequesterData, requester_find_or_create
 from ouvidoria.cases.tests.factories import EntityFactory
+from ouvidoria.catalogue.models import Subject
 from ouvidoria.entities.models import Entity
 from ouvidoria.imports import pipeline
 from ouvidoria.imports.pipeline import Batches, Written, cases_write
@@ -283,3 +284,67 @@ def test_an_error_that_cannot_travel_arrives_as_its_traceback(transactional_db):
 
     with pytest.raises(RuntimeError, match="_Unpicklable: sem cópia"):
         cases_write(check, second_process=True)
+
+
+def _new_entity(name: str) -> Entity:
+    return Entity.objects.create(name=name, slug=slugify(name))
+
+
+def _new_subject(code: str) -> Subject:
+    return Subject.objects.create(code=code, label=code.title())
+
+
+def _slug_of_entity_named(name: str) -> str:
+    return Entity.objects.get(name=name).slug
+
+
+def test_what_is_deferred_is_created_before_the_cases_that_refer_to_it(transactional_db):
+    entity = EntityFactory(name="Empresa 1", slug="empresa-1")
+
+    def check(batches: Batches) -> dict[str, Any]:
+        owner, subject, seen = entity.pk, None, list[int | str]()
+        for n in range(300):
+            if n == 100:
+                owner = batches.defer(_new_entity, "Adiada")
+                seen.append(owner)
+            if n == 200:
+                subject = batches.defer(_new_subject, "assunto-adiado")
+                seen.append(subject)
+                # A call waits for what was deferred before it.
+                seen.append(batches.call(_slug_of_entity_named, "Adiada"))
+            case = a_case(owner, n)
+            case.subject_id = subject
+            batches.add(case)
+        return {"pid": os.getpid(), "ids": seen}
+
+    def written() -> list[tuple[str, str, str | None]]:
+        return sorted(
+            (m.source_key, m.entity.slug, m.subject.code if m.subject else None)
+            for m in Manifestation.objects.select_related("entity", "subject")
+        )
+
+    here = cases_write(check, second_process=False, batch_size=64)
+    assert here.outcome["pid"] == os.getpid()
+    created = Entity.objects.get(slug="adiada"), Subject.objects.get(code="assunto-adiado")
+    assert here.created == list(created)
+    assert here.outcome["ids"] == [created[0].pk, created[1].pk, "adiada"]
+    here_cases = written()
+    by_key = {key: rest for key, *rest in here_cases}
+    assert [by_key["caso-50"], by_key["caso-150"], by_key["caso-250"]] == [
+        ["empresa-1", None],
+        ["adiada", None],
+        ["adiada", "assunto-adiado"],
+    ]
+
+    Manifestation.objects.all().delete()
+    for created_object in created:
+        created_object.delete()
+    piped = cases_write(check, second_process=True, batch_size=64)
+    assert piped.outcome["pid"] != os.getpid()
+    # The worker had stand-ins; the cases have the real ids.
+    assert piped.outcome["ids"] == [-1, -2, "adiada"]
+    assert [(type(o), o.pk) for o in piped.created] == [
+        (Entity, Entity.objects.get(slug="adiada").pk),
+        (Subject, Subject.objects.get(code="assunto-adiado").pk),
+    ]
+    assert written() == here_cases
