@@ -48,6 +48,13 @@ BATCH_SIZE = 5000
 # writes.
 PIPELINE_THRESHOLD = 2_000_000
 IMPORT_ACTOR = "importação consumidor.gov.br"
+# A complaint's source key: the day it was opened (YYYYMMDD) and the first 56 hex digits of the SHA-256 of its line
+# (224 bits), 64 characters in all. The day first keeps the key index's new entries together, as time-ordered UUIDs
+# do: a file spans a few weeks, so a batch adds to a few dozen places of the index instead of to every one of its
+# pages, and each commit copies fewer pages to the WAL (102,762 lines: commits a quarter shorter, docs/benchmarks.md
+# section 6); the bigger the table, the more it matters, as a random key's page must be read back once the index
+# outgrows the cache. Keys of imports made before this layout are converted by migration ``imports/0002``.
+KEY_HASH_CHARS = 56
 
 # The 23 columns of the early layout, in order (files without a header line).
 COLUMNS = (
@@ -181,6 +188,7 @@ class _Importer:
         self.descriptions: dict[tuple[str, ...], str] = {}
         self.due: dict[tuple[int, date], date] = {}
         self.noons: dict[date, datetime] = {}
+        self.day_keys: dict[date, str] = {}
         self.texts = _Tidied()
 
     def _noon(self, day: date) -> datetime:
@@ -188,6 +196,12 @@ class _Importer:
         if day not in self.noons:
             self.noons[day] = datetime.combine(day, time(12), tzinfo=self.tz)
         return self.noons[day]
+
+    def _day_key(self, day: date) -> str:
+        key = self.day_keys.get(day)
+        if key is None:
+            key = self.day_keys[day] = day.strftime("%Y%m%d")
+        return key
 
     def _entity(self, name: str) -> Entity:
         entity = self.entities.get(fold(name))
@@ -226,8 +240,8 @@ class _Importer:
             self.due[key] = deadlines.due_date(get_policy(policy), received, entity_calendar(entity))
         return self.due[key]
 
-    def record(self, row: dict[str, str], source_key: str) -> CaseRecord | str:
-        """The case of one line, or what is wrong with it (pt-BR)."""
+    def record(self, row: dict[str, str], digest: str) -> CaseRecord | str:
+        """The case of one line, or what is wrong with it (pt-BR); ``digest`` is the line's hash (hex SHA-256)."""
         get = row.get
         company = get("Nome Fantasia", "")
         if not company:
@@ -315,7 +329,7 @@ class _Importer:
             events=events,
             # No personal data in the open data: a requester with the declared gender and place only.
             requester=RequesterRecord("person", {"gender": gender, "state": state, "city": city}),
-            source_key=source_key,
+            source_key=self._day_key(opened) + digest[:KEY_HASH_CHARS],
             imported=True,
             concluded_at=concluded_at,
             closed_at=closed_at,
@@ -464,8 +478,8 @@ def _import_file(path: Path, importer: _Importer, batches: Batches) -> None:
         seen[raw] = occurrence + 1
         # A plain hash is enough here: the open data holds no personal data (import_cases keys its hash because a
         # row's values sit beside a CPF).
-        source_key = hashlib.sha256(f"{INSTANCE}\x1f{raw}\x1f{occurrence}".encode()).hexdigest()
-        outcome = importer.record(row, source_key)
+        digest = hashlib.sha256(f"{INSTANCE}\x1f{raw}\x1f{occurrence}".encode()).hexdigest()
+        outcome = importer.record(row, digest)
         if isinstance(outcome, str):
             result.errors.append(LineError(name, line, outcome))
             continue

@@ -2,16 +2,21 @@
 
 import contextlib
 import csv
+import hashlib
+import importlib
 import json
 from collections import Counter
 from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
 from statistics import fmean
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from ouvidoria.cases.models import Event, Manifestation
 from ouvidoria.catalogue.models import Subject
@@ -148,6 +153,41 @@ def test_importing_the_same_file_again_adds_nothing():
     again = run("import_consumidor_gov", str(SAMPLES[0]))
     assert (first["imported"], again["imported"], again["already_present"]) == (5517, 0, 5517)
     assert Manifestation.objects.count() == 5517
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_source_keys_start_with_the_day_the_complaint_was_opened():
+    run("import_consumidor_gov", str(SAMPLES[0]))
+    lines = [line for line in read_sample(SAMPLES[0]) if any(v.strip() for v in line)]
+    digest = hashlib.sha256(f"consumidor-gov\x1f{';'.join(lines[0])}\x1f0".encode()).hexdigest()
+    first = Manifestation.objects.order_by("pk").values_list("source_key", "received_on").first()
+    assert first == (br(lines[0][7]).strftime("%Y%m%d") + digest[:56], br(lines[0][7]))
+    keys = Manifestation.objects.values_list("source_key", "received_on")
+    assert all(len(k) == 64 and k[:8] == day.strftime("%Y%m%d") for k, day in keys)
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_the_migration_gives_earlier_imports_the_dated_keys_so_a_new_import_adds_nothing():
+    dated_keys = importlib.import_module("ouvidoria.imports.migrations.0002_consumidor_gov_dated_keys").dated_keys
+    run("import_consumidor_gov", str(SAMPLES[0]))
+    new_keys = dict(Manifestation.objects.values_list("pk", "source_key"))
+    # As the importer wrote them before: the line's whole SHA-256 (the 56 digits kept, then 8 more).
+    for pk, key in new_keys.items():
+        Manifestation.objects.filter(pk=pk).update(source_key=key[8:] + "0123abcd")
+    # A case of import_cases (a keyed hash, no "source" in its registration) on the same instance is left alone.
+    other = Manifestation.objects.order_by("pk").first()
+    assert other is not None
+    Event.objects.filter(manifestation=other, kind="registration").update(params={"imported": True})
+    Manifestation.objects.filter(pk=other.pk).update(source_key="f" * 64)
+
+    # What the function uses of a schema editor (SQLite's refuses to open inside the test's transaction).
+    dated_keys(django_apps, SimpleNamespace(connection=connection, quote_name=connection.ops.quote_name))
+
+    assert dict(Manifestation.objects.values_list("pk", "source_key")) == new_keys | {other.pk: "f" * 64}
+    again = run("import_consumidor_gov", str(SAMPLES[0]))
+    assert (again["imported"], again["already_present"]) == (1, 5516)  # the case left alone is imported anew
 
 
 @needs_samples
