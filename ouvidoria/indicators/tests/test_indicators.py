@@ -201,3 +201,11 @@ def test_the_one_pass_query_gives_what_the_orm_queries_give():
     with connection.cursor() as cursor:  # the query's time zone did not outlive it: Django reads timestamps as UTC
         cursor.execute("SELECT current_setting('TimeZone')")
         assert cursor.fetchone()[0] == "UTC"
+
+
+@pytest.mark.django_db
+def test_rebuilding_the_daily_ledgers_is_for_postgresql_only():
+    out = StringIO()
+    call_command("indicators_rebuild", "--json", stdout=out)
+    summary = json.loads(out.getvalue())
+    assert summary["rebuilt"] == (connection.vendor == "postgresql")

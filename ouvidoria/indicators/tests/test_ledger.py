@@ -1,0 +1,153 @@
+"""The daily ledgers PostgreSQL keeps give the figures the cases give, whatever writes the cases went through."""
+
+import json
+from datetime import date, datetime, timedelta
+from io import StringIO
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count, F
+
+from ouvidoria.cases.models import Manifestation
+from ouvidoria.cases.tests.factories import EntityFactory, register
+from ouvidoria.catalogue.models import Subject
+from ouvidoria.indicators import ledger
+from ouvidoria.indicators.models import DailyFigure, DailyFlow
+from ouvidoria.indicators.selectors import indicators
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the ledgers are kept by PostgreSQL")
+
+SP = ZoneInfo("America/Sao_Paulo")
+PERIODS = [
+    (date(2026, 9, 1), date(2026, 11, 30)),
+    (date(2026, 10, 1), date(2026, 10, 31)),
+    (date(2026, 10, 10), date(2026, 10, 10)),
+    (date(2026, 10, 15), date(2026, 11, 2)),
+]
+
+
+def at(day: date, hour: int = 12, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SP)
+
+
+def from_cases(date_from: date, date_to: date, **filters: Any) -> dict[str, Any]:
+    """The figures read from the cases themselves (a scope that is not "every case")."""
+    return indicators(Manifestation.objects.filter(pk__gt=0), date_from, date_to, **filters)
+
+
+def assert_same_figures(**filters: Any) -> None:
+    for date_from, date_to in PERIODS:
+        assert indicators(Manifestation.objects.all(), date_from, date_to, **filters) == from_cases(
+            date_from, date_to, **filters
+        ), (date_from, date_to, filters)
+
+
+def history(entity: Any, n: int, start: date) -> list[Manifestation]:
+    cases = []
+    subjects = list(Subject.objects.order_by("pk")[:3])
+    for i in range(n):
+        m = register(entity, received_at=at(start + timedelta(days=i % 40), 9))
+        cases.append(m)
+        Manifestation.objects.filter(pk=m.pk).update(
+            received_on=start + timedelta(days=i % 40),
+            state=["SP", "RJ", ""][i % 3],
+            subject=subjects[i % len(subjects)] if i % 4 else None,
+            due_on=start + timedelta(days=i % 40 + 10),
+        )
+    return cases
+
+
+@pytest.mark.django_db
+def test_every_kind_of_write_keeps_the_ledgers_equal_to_the_cases():
+    a, b = EntityFactory(), EntityFactory()
+    cases = history(a, 30, date(2026, 9, 20)) + history(b, 12, date(2026, 10, 5))
+    assert DailyFigure.objects.exists()
+    assert DailyFlow.objects.exists()
+    assert_same_figures()
+
+    # Answered (one just before midnight local time, the next day in UTC), archived, classified, evaluated.
+    for i, m in enumerate(cases[:20]):
+        answered = at(m.received_on + timedelta(days=i % 15), 23, 30 if i % 2 else 0)
+        Manifestation.objects.filter(pk=m.pk).update(
+            concluded_at=answered,
+            status="answered",
+            merits=["upheld", "not_upheld", ""][i % 3],
+            resolved=[True, False, None][i % 3],
+            rating=[5, 2, None][i % 3],
+        )
+    Manifestation.objects.filter(pk__in=[m.pk for m in cases[15:25]]).update(
+        closed_at=F("received_at") + timedelta(days=20), status="closed"
+    )
+    # One by one through the model too (save() writes every column).
+    m = Manifestation.objects.get(pk=cases[25].pk)
+    m.extension_count = 1
+    m.record_type_id = "elogio"
+    m.save()
+    assert_same_figures()
+    assert_same_figures(entity=b)
+    assert_same_figures(instance="ouvidoria")
+    assert_same_figures(within=[a.pk])
+
+    # Moved to another entity, instance and day; reopened; deleted.
+    Manifestation.objects.filter(pk__in=[m.pk for m in cases[:5]]).update(entity=b, instance_id="sac")
+    Manifestation.objects.filter(pk=cases[6].pk).update(received_on=date(2026, 11, 1))
+    Manifestation.objects.filter(pk=cases[7].pk).update(concluded_at=None, status="in_analysis")
+    Manifestation.objects.filter(pk__in=[m.pk for m in cases[8:11]]).delete()
+    # A write that changes nothing the indicators read adds nothing to the ledgers.
+    rows = DailyFigure.objects.count(), DailyFlow.objects.count()
+    Manifestation.objects.filter(entity=a).update(description="Outra descrição")
+    assert (DailyFigure.objects.count(), DailyFlow.objects.count()) == rows
+    assert_same_figures()
+    assert_same_figures(entity=a)
+    assert_same_figures(instance="sac")
+
+    # Compacted: one row per key, the same figures.
+    before = {p: indicators(Manifestation.objects.all(), *p) for p in PERIODS}
+    figures, flows = ledger.compact()
+    assert 0 < figures < rows[0]
+    assert 0 < flows <= rows[1]
+    assert {p: indicators(Manifestation.objects.all(), *p) for p in PERIODS} == before
+    keys = DailyFigure.objects.values("entity_id", "instance_id", "day", "dimension", "value").order_by()
+    assert not keys.annotate(rows=Count("id")).filter(rows__gt=1).exists()
+
+    # Rebuilt from the cases: the same figures again.
+    ledger.rebuild()
+    assert {p: indicators(Manifestation.objects.all(), *p) for p in PERIODS} == before
+
+
+@pytest.mark.django_db
+def test_a_bulk_insert_of_many_cases_in_one_statement_is_counted_once():
+    entity = EntityFactory()
+    template = register(entity, received_at=at(date(2026, 10, 1)))
+    columns = [
+        f.column
+        for f in Manifestation._meta.concrete_fields
+        if f.column not in ("id", "protocol", "received_on", "received_at", "source_key")
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO cases_manifestation (protocol, received_on, received_at, source_key, {', '.join(columns)}) "  # noqa: S608
+            f"SELECT 'B' || g, DATE '2026-10-01' + g %% 20, received_at + (g %% 20) * interval '1 day', '', "
+            f"{', '.join(columns)} FROM cases_manifestation, generate_series(1, 500) AS g WHERE id = %s",
+            [template.pk],
+        )
+    assert indicators(Manifestation.objects.all(), date(2026, 10, 1), date(2026, 10, 31))["received"] == 501
+    assert_same_figures()
+
+
+@pytest.mark.django_db
+def test_the_rebuild_command_recomputes_the_ledgers_from_the_cases():
+    history(EntityFactory(), 10, date(2026, 10, 1))
+    before = {p: indicators(Manifestation.objects.all(), *p) for p in PERIODS}
+    DailyFigure.objects.filter(dimension="").delete()  # as if lost
+
+    out = StringIO()
+    call_command("indicators_rebuild", "--json", stdout=out)
+
+    summary = json.loads(out.getvalue())
+    assert summary["rebuilt"]
+    assert summary["figure_rows"] == DailyFigure.objects.count() > 0
+    assert {p: indicators(Manifestation.objects.all(), *p) for p in PERIODS} == before
