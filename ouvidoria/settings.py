@@ -4,6 +4,7 @@ Production (``OUVIDORIA_ENV=production``) refuses to start without ``SECRET_KEY`
 ``OUVIDORIA_ENCRYPTION_KEYS``.
 """
 
+import importlib.util
 from pathlib import Path
 from typing import Any, cast
 
@@ -235,6 +236,14 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ouvidoria@localhost")
 
+
+def _needs_redis(variable: str) -> None:
+    """Redis's client is an optional extra (``uv sync --extra redis``): huey imports it whenever it is installed,
+    which costs every process ~0.1 s of start-up where the SQLite queue and the file cache do."""
+    if importlib.util.find_spec("redis") is None:
+        raise ImproperlyConfigured(f"{variable} is set: install Redis's client with `uv sync --extra redis`.")
+
+
 # Background jobs (huey): a SQLite file beside the database by default, Redis when HUEY_REDIS_URL is set (several
 # machines). Tests run tasks at once, in the calling thread (conftest sets immediate mode).
 _HUEY_REDIS_URL = env_str("HUEY_REDIS_URL", "")
@@ -245,6 +254,7 @@ HUEY: dict[str, Any] = {
     "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread", "periodic": True},
 }
 if _HUEY_REDIS_URL:
+    _needs_redis("HUEY_REDIS_URL")
     HUEY.update({"huey_class": "huey.RedisHuey", "url": _HUEY_REDIS_URL})
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
@@ -252,6 +262,8 @@ else:
 # A cache every process shares: the portal's rate limits count across gunicorn workers. Files under var/ by default;
 # Redis when OUVIDORIA_CACHE_REDIS_URL is set.
 _CACHE_REDIS_URL = env_str("OUVIDORIA_CACHE_REDIS_URL", "")
+if _CACHE_REDIS_URL:
+    _needs_redis("OUVIDORIA_CACHE_REDIS_URL")
 CACHES: dict[str, Any] = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_REDIS_URL}
     if _CACHE_REDIS_URL

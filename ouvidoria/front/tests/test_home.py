@@ -64,3 +64,18 @@ def test_production_starts_with_both_keys():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("variable", ["HUEY_REDIS_URL", "OUVIDORIA_CACHE_REDIS_URL"])
+def test_redis_asked_for_without_its_client_installed_is_a_clear_error(variable):
+    # Redis's client is the optional extra "redis", not installed by `make`: the settings say how to get it.
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**os.environ, variable: "redis://127.0.0.1:6379/0", "DJANGO_SETTINGS_MODULE": "ouvidoria.settings"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert f"{variable} is set: install Redis's client with `uv sync --extra redis`" in result.stderr
