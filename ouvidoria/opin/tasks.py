@@ -49,4 +49,9 @@ def opin_export_task(entity_id: int, quarter: str, generated_by: str) -> None:
     except OpinError as exc:
         progress_set(entity_id, quarter, status="failed", message=str(exc)[:500])
         return
+    except Exception:
+        # Whatever else went wrong (a full disk, the database gone), the page must not show "running" for hours:
+        # the Ouvidor sees the failure and may try again; the error itself goes to huey's log.
+        progress_set(entity_id, quarter, status="failed", message="Erro inesperado ao gerar o arquivo; tente de novo.")
+        raise
     progress_set(entity_id, quarter, status="done", done=result.records, total=result.records)

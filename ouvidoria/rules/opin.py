@@ -20,6 +20,11 @@ from ouvidoria.rules.catalogue import GENDERS, INSTANCES, RECORD_TYPES, SUBJECTS
 # --- Quarters and due dates ------------------------------------------------------------------------------------
 
 
+# The years a quarter may have: far wider than any real file, narrow enough for every date computed from it.
+MIN_YEAR = 1900
+MAX_YEAR = 2999
+
+
 @dataclass(frozen=True, order=True)
 class Quarter:
     year: int
@@ -28,6 +33,8 @@ class Quarter:
     def __post_init__(self) -> None:
         if not 1 <= self.number <= 4:
             raise ValueError(f"Trimestre inválido: {self.number} (use 1 a 4).")
+        if not MIN_YEAR <= self.year <= MAX_YEAR:
+            raise ValueError(f"Ano fora do intervalo aceito: {self.year} (use {MIN_YEAR} a {MAX_YEAR}).")
 
     def __str__(self) -> str:
         return f"{self.year}Q{self.number}"
@@ -39,7 +46,9 @@ class Quarter:
 
     @property
     def last_day(self) -> date:
-        return self.next().first_day - timedelta(days=1)
+        if self.number == 4:
+            return date(self.year, 12, 31)
+        return date(self.year, 3 * self.number + 1, 1) - timedelta(days=1)
 
     @property
     def file_stem(self) -> str:
@@ -244,6 +253,24 @@ class LayoutError(ValueError):
 _WHITESPACE = " \t\n\r"
 
 
+# What Python's JSON parser says (``JSONDecodeError.msg``), in Portuguese.
+_JSON_PROBLEMS = {
+    "Expecting value": "falta um valor",
+    "Expecting ',' delimiter": "falta uma vírgula",
+    "Expecting ':' delimiter": "faltam os dois-pontos depois da chave",
+    "Expecting property name enclosed in double quotes": "falta o nome de uma chave entre aspas duplas",
+    "Unterminated string starting at": "um texto começa e não termina (falta a aspa de fechamento)",
+    "Invalid control character at": "caractere de controle dentro de um texto",
+    "Invalid \\escape": "sequência de escape inválida",
+    "Invalid \\uXXXX escape": "sequência \\u inválida",
+    "Extra data": "há mais dados depois do fim do JSON",
+}
+
+
+def _json_problem(message: str) -> str:
+    return _JSON_PROBLEMS.get(message, "sintaxe inválida")
+
+
 class OpinFileReader:
     """Reads ``{"Ocorrencias": [ … ]}`` one record at a time, whatever the file's spacing and line breaks.
 
@@ -297,7 +324,10 @@ class OpinFileReader:
             except json.JSONDecodeError as exc:
                 if self._fill():
                     continue
-                raise LayoutError(f"JSON inválido no {self._where()}: {exc.msg}.") from exc
+                where = f"caractere {self._dropped + exc.pos + 1}"
+                raise LayoutError(f"JSON inválido no {where}: {_json_problem(exc.msg)}.") from exc
+            except RecursionError:
+                raise LayoutError(f"JSON aninhado demais no {self._where()}: não é um registro do Anexo I.") from None
             # A number or literal at the very end of the buffer may go on in the next chunk.
             if end == len(self._buf) and self._fill():
                 continue

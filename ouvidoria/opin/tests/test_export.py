@@ -400,3 +400,54 @@ def test_validator_reports_a_file_off_the_layout(tmp_path: Path) -> None:
     assert "não indica o trimestre" in out
     assert "não tem a chave “Ocorrencias”" in out
     assert error is not None
+
+
+def test_validator_says_in_portuguese_where_the_json_breaks(tmp_path: Path) -> None:
+    path = tmp_path / "202501.json"
+    text = json.dumps({"Ocorrencias": [GOOD, GOOD]}, ensure_ascii=False)
+    broken = text.replace('"UF": "MG", "Cidade"', '"UF": "MG" "Cidade"', 1)  # a comma missing in record 1
+    path.write_text(broken, encoding="utf-8")
+    out, error = validate(path)
+    position = broken.index('"MG" "Cidade"') + len('"MG" ') + 1  # 1 for the first character
+    assert f"JSON inválido no caractere {position}: falta uma vírgula." in out
+    assert error is not None
+
+
+def test_validator_reports_a_damaged_zip_and_deep_nesting_without_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "202503.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("202503.json", json.dumps({"Ocorrencias": [GOOD] * 200}))
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 3
+    data[middle : middle + 40] = bytes(40)  # the compressed stream damaged
+    path.write_bytes(bytes(data))
+    out, error = validate(path)
+    assert "o zip está danificado ou incompleto" in out
+    assert error is not None
+
+    deep = tmp_path / "202504.json"
+    deep.write_text('{"Ocorrencias": [' + "[" * 100_000 + "]" * 100_000 + "]}", encoding="utf-8")
+    out, error = validate(deep)
+    assert "JSON aninhado demais" in out
+    assert error is not None
+
+
+@pytest.mark.parametrize(
+    ("quarter", "message"),
+    [
+        ("0000Q1", "--quarter: Ano fora do intervalo aceito: 0 (use 1900 a 2999)."),
+        ("9999Q4", "--quarter: Ano fora do intervalo aceito: 9999 (use 1900 a 2999)."),
+        ("2999Q4", "--quarter: o 4º trimestre de 2999 ainda não terminou."),
+    ],
+)
+def test_export_refuses_quarters_out_of_range_or_not_ended(entity: Entity, tmp_path: Path, quarter, message) -> None:
+    with pytest.raises(CommandError) as raised:
+        call_command("export_opin", "--entity", entity.slug, "--quarter", quarter, "--out", str(tmp_path))
+    assert str(raised.value) == message
+
+
+def test_export_to_a_file_instead_of_a_directory_is_a_clear_error(entity: Entity, tmp_path: Path) -> None:
+    taken = tmp_path / "arquivo"
+    taken.write_text("já existe")
+    with pytest.raises(CommandError, match="é um arquivo, não um diretório"):
+        call_command("export_opin", "--entity", entity.slug, "--quarter", "2025Q1", "--out", str(taken))

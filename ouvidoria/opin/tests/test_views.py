@@ -53,6 +53,13 @@ def test_a_quarter_not_over_cannot_be_generated(entity):
     assert not OpinTransmission.objects.exists()
 
 
+@pytest.mark.parametrize("quarter", ["0000Q1", "9999Q4", "2026Q5"])
+def test_a_quarter_out_of_range_is_not_found_rather_than_an_error(entity, quarter):
+    client = signed_in(staff_user("ombudsman", entities=[entity]))
+    assert client.post(reverse("opin:generate", args=["horizonte", quarter])).status_code == 404
+    assert client.get(reverse("opin:progress", args=["horizonte", quarter])).status_code == 404
+
+
 def test_others_see_nothing_of_it(entity):
     assert signed_in(staff_user("analyst", entities=[entity])).get(reverse("opin:calendar")).status_code == 404
     stranger = signed_in(staff_user("ombudsman", entities=[EntityFactory.create(opin_participant=True)]))
@@ -60,3 +67,20 @@ def test_others_see_nothing_of_it(entity):
     manager = signed_in(staff_user("manager", entities=[entity]))
     assert manager.get(reverse("opin:calendar")).status_code == 200
     assert manager.post(reverse("opin:mark_sent", args=["horizonte", "2026Q3"])).status_code == 404
+
+
+def test_an_unexpected_failure_in_the_background_shows_as_failed_not_running(entity, monkeypatch):
+    from ouvidoria.opin import services
+    from ouvidoria.opin.progress import progress_get
+    from ouvidoria.opin.tasks import opin_export_task
+
+    def broken(**kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(services, "opin_export", broken)
+    with pytest.raises(OSError, match="No space left"):
+        opin_export_task.call_local(entity.pk, "2026Q3", "teste")
+    state = progress_get(entity.pk, "2026Q3")
+    assert state is not None
+    assert state["status"] == "failed"
+    assert state["message"] == "Erro inesperado ao gerar o arquivo; tente de novo."

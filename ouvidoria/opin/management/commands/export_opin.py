@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from tqdm import tqdm
 
 from ouvidoria.opin.management.options import add_entity_and_quarter, entity_and_quarter
@@ -35,6 +36,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         entity, quarter = entity_and_quarter(options)
+        if quarter.last_day >= timezone.localdate():
+            raise CommandError(f"--quarter: o {quarter.label} ainda não terminou.")
+        out_dir = Path(options["out"])
+        if out_dir.exists() and not out_dir.is_dir():
+            raise CommandError(f"--out: “{out_dir}” é um arquivo, não um diretório.")
         show_progress = not options["json"] and self.stderr.isatty()
         by = options["by"] or f"manage.py export_opin ({getpass.getuser()})"
         try:
@@ -49,7 +55,7 @@ class Command(BaseCommand):
                 result = opin_export(
                     entity=entity,
                     quarter=quarter,
-                    out_dir=Path(options["out"]),
+                    out_dir=out_dir,
                     generated_by=by,
                     xlsx=options["xlsx"],
                     omit_invalid=options["omit_invalid"],
@@ -57,6 +63,12 @@ class Command(BaseCommand):
                 )
         except OpinError as exc:
             raise CommandError(str(exc)) from exc
+        except PermissionError as exc:
+            raise CommandError(f"--out: sem permissão para gravar em “{out_dir}”.") from exc
+        except OSError as exc:
+            raise CommandError(
+                f"--out: não foi possível gravar em “{out_dir}”: confira se o caminho existe e se há espaço em disco."
+            ) from exc
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
             return

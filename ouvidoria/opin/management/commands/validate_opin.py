@@ -1,6 +1,7 @@
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -57,6 +58,17 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {records} registro(s) lidos, {total} problema(s){more}.")
 
     def _problems(self, path: Path, holder: list[StreamCheck]) -> Iterator[Problem]:
+        """The file's problems; one that stops the reading (a damaged zip, a file that cannot be read) is the last."""
+        try:
+            yield from self._read(path, holder)
+        except (zipfile.BadZipFile, zlib.error, EOFError):
+            yield Problem(None, None, "o zip está danificado ou incompleto: não foi possível descompactá-lo")
+        except PermissionError:
+            yield Problem(None, None, "sem permissão para ler o arquivo")
+        except OSError:
+            yield Problem(None, None, "o arquivo não pôde ser lido até o fim (erro de leitura)")
+
+    def _read(self, path: Path, holder: list[StreamCheck]) -> Iterator[Problem]:
         if zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as archive:
                 names = archive.namelist()
