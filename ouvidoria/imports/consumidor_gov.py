@@ -48,6 +48,9 @@ BATCH_SIZE = 5000
 # writes.
 PIPELINE_THRESHOLD = 2_000_000
 IMPORT_ACTOR = "importação consumidor.gov.br"
+# The longest "Tempo Resposta" taken, in days (ten years): the platform's deadline is ten days, and a date computed
+# from a bigger number may not exist.
+MAX_ANSWER_DAYS = 3650
 # A complaint's source key: the day it was opened (YYYYMMDD) and the first 56 hex digits of the SHA-256 of its line
 # (224 bits), 64 characters in all. The day first keeps the key index's new entries together, as time-ordered UUIDs
 # do: a file spans a few weeks, so a batch adds to a few dozen places of the index instead of to every one of its
@@ -254,9 +257,11 @@ class _Importer:
         days_text = get("Tempo Resposta", "")
         answer_days: int | None = None
         if days_text:
-            if not days_text.isdigit():
+            if not (days_text.isascii() and days_text.isdigit()):
                 return f"“Tempo Resposta” inválido: “{days_text}”; informe dias inteiros."
             answer_days = int(days_text)
+            if answer_days > MAX_ANSWER_DAYS:
+                return f"“Tempo Resposta” de {answer_days} dias: mais que o máximo aceito ({MAX_ANSWER_DAYS} dias)."
         score_text = get("Nota do Consumidor", "")
         rating: int | None = None
         if score_text:
@@ -395,17 +400,31 @@ def describe(values: tuple[str, ...]) -> str:
 
 
 def _lines(path: Path) -> Iterator[tuple[int, list[str] | None, str]]:
-    """(line number, fields or None for a bad line, the raw line) of ``path``; the header, if any, is line 1."""
+    """(line number, fields, the raw line) of ``path``; the header, if any, is line 1. A line the CSV reader
+    refuses comes as (its number, None, what is wrong in Portuguese), and the reading goes on with the next one."""
     encoding = encoding_of(path)
     with path.open(encoding=encoding, errors="replace", newline="") as file:
         reader = csv.reader(file, delimiter=";")
-        last = 0
-        try:
-            for values in reader:
-                yield reader.line_num, values, ";".join(values)
-                last = reader.line_num
-        except csv.Error as exc:
-            yield last + 1, None, str(exc)
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield reader.line_num, None, _csv_problem(str(exc))
+                continue
+            yield reader.line_num, values, ";".join(values)
+
+
+def _csv_problem(message: str) -> str:
+    """What the csv module says of a line, in Portuguese."""
+    if message.startswith("field larger than field limit"):
+        return f"um campo passa de {csv.field_size_limit():,} caracteres".replace(",", ".")
+    if message.startswith("unexpected end of data"):
+        return "o arquivo termina dentro de um campo aberto com aspas"
+    if "new-line character seen in unquoted field" in message:
+        return "quebra de linha dentro de um campo sem aspas"
+    return "linha malformada"
 
 
 def consumidor_gov_import(
@@ -452,7 +471,7 @@ def _import_file(path: Path, importer: _Importer, batches: Batches) -> None:
             done = 0
         if values is None:
             result.errors.append(LineError(name, line, f"CSV inválido: {raw}."))
-            break
+            continue
         if not any(v.strip() for v in values):
             continue
         if columns is None:

@@ -307,3 +307,33 @@ def test_a_big_file_read_by_a_second_process_gives_the_outcome_of_one(transactio
     again, again_cases, _ = run(threshold=0)
     assert (again["imported"], again["already_present"], again["entities_created"]) == (0, 1501, [])
     assert again_cases == single_cases
+
+
+@pytest.mark.django_db
+def test_lines_that_used_to_stop_the_import_are_reported_and_skipped(tmp_path):
+    place = "SE;SP;Santos;F;entre 31 a 40 anos;2015;3"
+    company = "Loja X;Varejo;Varejo;Celular;Entrega;Atraso;Internet;S"
+
+    def line(days: str, note: str = "2") -> str:
+        return f"{place};02/03/2015;05/03/2015;20/03/2015;{days};{company};S;Finalizada avaliada;Resolvida;{note};"
+
+    lines = [
+        line("3"),
+        line("99999999"),  # a date beyond the calendar
+        line("²"),  # a digit to Python, not a number of days
+        line("3").replace("Loja X", "x" * 200_000),  # a field over the csv module's limit
+        line("4"),
+        line("5"),
+    ]
+    path = tmp_path / "2015-03.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+
+    result = run("import_consumidor_gov", str(path))
+
+    assert [(e["line"], e["message"]) for e in result["errors"]] == [
+        (2, "“Tempo Resposta” de 99999999 dias: mais que o máximo aceito (3650 dias)."),
+        (3, "“Tempo Resposta” inválido: “²”; informe dias inteiros."),
+        (4, "CSV inválido: um campo passa de 131.072 caracteres."),
+    ]
+    assert result["imported"] == 3  # the lines after the bad ones too
+    assert sorted(m.practiced_days for m in Manifestation.objects.all()) == [3, 4, 5]

@@ -43,6 +43,10 @@ class Command(BaseCommand):
                 result = consumidor_gov_import(paths, progress=bar.update)
         except TableError as exc:
             raise CommandError(str(exc)) from exc
+        except PermissionError as exc:
+            raise CommandError(f"Sem permissão para ler o arquivo {exc.filename}.") from exc
+        except OSError as exc:
+            raise CommandError(f"Não foi possível ler o arquivo {exc.filename or ''}.".replace(" .", ".")) from exc
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
         else:
