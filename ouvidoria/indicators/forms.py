@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ouvidoria.catalogue.models import Instance
 from ouvidoria.entities.models import Entity
+from ouvidoria.indicators.selectors import EARLIEST, LATEST
 
 # A longer period is refused: the dashboard is for months and years, not decades (and it bounds the work).
 MAX_PERIOD_DAYS = 3 * 366
@@ -24,6 +25,20 @@ class IndicatorsFilterForm(forms.Form):
         self.fields["entity"].choices = [("", any_)] + [(e.slug, e.name) for e in entities]  # type: ignore[attr-defined]
         instances = Instance.objects.order_by("label").values_list("code", "label")
         self.fields["instance"].choices = [("", any_), *instances]  # type: ignore[attr-defined]
+
+    def _in_range(self, name: str) -> date:
+        day: date = self.cleaned_data[name]
+        if not EARLIEST <= day <= LATEST:
+            raise forms.ValidationError(
+                _("Escolha uma data entre %(a)s e %(b)s.") % {"a": EARLIEST.year, "b": LATEST.year}
+            )
+        return day
+
+    def clean_date_from(self) -> date:
+        return self._in_range("date_from")
+
+    def clean_date_to(self) -> date:
+        return self._in_range("date_to")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -35,6 +35,9 @@ BREAKDOWNS: tuple[tuple[str, str], ...] = (
     ("by_subject", "subject_id"),
     ("by_state", "state"),
 )
+# The dates a period may have: far wider than any case, narrow enough for every date computed from them.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
 NO_SUBJECT = "Sem assunto"
 NO_STATE = "Não informada"
 
@@ -134,6 +137,8 @@ def indicators(
     """
     if date_to < date_from:
         raise ValueError("date_to before date_from")
+    if date_from < EARLIEST or date_to > LATEST:
+        raise ValueError(f"period outside {EARLIEST}–{LATEST}")
     entity, instance = _found(entity, instance)
     entity_ids = None if within is None else sorted(within)
     if entity is not None:

@@ -74,6 +74,8 @@ def test_an_auditor_of_both_entities_can_narrow_to_one():
         ({"date_from": "31/02/2026", "date_to": "2026-10-31"}, "date_from"),
         ({"date_from": "2026-10-31", "date_to": "2026-10-01"}, "date_to"),
         ({"date_from": "2010-01-01", "date_to": "2026-10-01"}, "date_to"),
+        ({"date_from": "9999-01-01", "date_to": "9999-12-31"}, "date_to"),
+        ({"date_from": "0001-01-01", "date_to": "0001-12-31"}, "date_from"),
         ({"date_from": "2026-10-01", "date_to": "2026-10-31", "instance": "nao-existe"}, "instance"),
     ],
 )

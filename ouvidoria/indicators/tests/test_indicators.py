@@ -155,6 +155,8 @@ def test_command_prints_one_json_object_with_the_breakdowns_as_counts():
         (["--from", "01/10/2026", "--to", "2026-10-31"], "--from"),
         (["--from", "2026-10-01", "--to", "2026-02-30"], "--to"),
         (["--from", "2026-10-31", "--to", "2026-10-01"], "--to"),
+        (["--from", "0001-01-01", "--to", "9999-12-31"], "--from"),
+        (["--from", "2026-10-01", "--to", "9999-12-31"], "--to: “9999-12-31” fora do intervalo aceito"),
         (["--from", "2026-10-01", "--to", "2026-10-31", "--entity", "nao-existe"], "--entity"),
         (["--from", "2026-10-01", "--to", "2026-10-31", "--instance", "nao-existe"], "--instance"),
     ],

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ouvidoria.cases.models import Manifestation
-from ouvidoria.indicators.selectors import UnknownFilter, indicators
+from ouvidoria.indicators.selectors import EARLIEST, LATEST, UnknownFilter, indicators
 
 _OPTION = {"entity": "--entity", "instance": "--instance"}
 _WHAT = {"entity": "Entidade desconhecida", "instance": "Instância desconhecida"}
@@ -13,9 +13,12 @@ _WHAT = {"entity": "Entidade desconhecida", "instance": "Instância desconhecida
 
 def _date(value: str, option: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"{option}: data inválida “{value}”; use AAAA-MM-DD.") from None
+    if not EARLIEST <= day <= LATEST:
+        raise CommandError(f"{option}: “{value}” fora do intervalo aceito ({EARLIEST.year} a {LATEST.year}).")
+    return day
 
 
 class Command(BaseCommand):
