@@ -110,9 +110,11 @@ def report_build(report_id: int) -> Report:
         from ouvidoria.reports import documents
 
         pdf, xlsx = documents.build(report, progress=lambda value: _progress(report, value))
-    except Exception as exc:  # recorded for the Ouvidor; the worker goes on
+    except Exception:  # recorded for the Ouvidor; the worker goes on
         logger.exception("report %s failed", report.pk)
-        Report.objects.filter(pk=report.pk).update(status="failed", error=type(exc).__name__)
+        # The Ouvidor sees a sentence; the exception, with its traceback, is in the log.
+        error = "erro inesperado, registrado no log do servidor"
+        Report.objects.filter(pk=report.pk).update(status="failed", error=error)
         return Report.objects.get(pk=report.pk)
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)

@@ -13,6 +13,9 @@ from datetime import date, timedelta
 from ouvidoria.rules.errors import RuleViolation
 
 RETENTION_YEARS = 5
+# The years a report may cover: far wider than any real one, narrow enough for every date computed from them.
+MIN_YEAR = 1900
+MAX_YEAR = 2999
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class ReportKind:
     span: str  # month, semester, year
     # Qualitative sections the Ouvidor writes in the product, in the order they are printed.
     sections: tuple[tuple[str, str], ...]
+    # The rule that asks for it, as printed on the report ("Fonte normativa").
     source: str
     # Compare each month with the same month of the year before (ANS art. 4 VI a).
     compare_previous_year: bool = False
@@ -44,7 +48,7 @@ KINDS: dict[str, ReportKind] = {
             frozenset({"bcb"}),
             "month",
             _ACTIONS,
-            "seed 001, Obrigações legais VII",
+            "Res. CMN nº 4.860/2020 e Res. BCB nº 28/2020 (manual da Ouvidoria, obrigações legais VII)",  # seed 001
         ),
         ReportKind(
             "bcb-agreements",
@@ -52,7 +56,7 @@ KINDS: dict[str, ReportKind] = {
             frozenset({"bcb"}),
             "month",
             (),
-            "seed 001, Obrigações legais VII",
+            "Res. CMN nº 4.860/2020 e Res. BCB nº 28/2020 (manual da Ouvidoria, obrigações legais VII)",  # seed 001
         ),
         ReportKind(
             "bcb-semiannual",
@@ -60,7 +64,9 @@ KINDS: dict[str, ReportKind] = {
             frozenset({"bcb"}),
             "semester",
             _ACTIONS,
-            "seed 001, Relatório Semestral e Obrigações legais VIII",
+            # seed 001
+            "Res. CMN nº 4.860/2020 e Res. BCB nº 28/2020 (manual da Ouvidoria, relatório semestral e obrigações "
+            "legais VIII)",
         ),
         ReportKind(
             "ans-yearly",
@@ -68,7 +74,7 @@ KINDS: dict[str, ReportKind] = {
             frozenset({"ans"}),
             "year",
             _ACTIONS,
-            "seed 002, art. 4 VI e §1",
+            "RN ANS nº 323/2013, art. 4º, VI e §1º",  # seed 002
             compare_previous_year=True,
         ),
     )
@@ -104,16 +110,23 @@ def parse_period(kind: ReportKind, text: str) -> tuple[date, date]:
     try:
         if kind.span == "month":
             year, month = text.split("-")
-            return report_period(kind, date(int(year), int(month), 1))
+            return report_period(kind, date(_year(year), int(month), 1))
         if kind.span == "semester":
             year, half = text.split("S")
             if half not in {"1", "2"}:
                 raise ValueError
-            return report_period(kind, date(int(year), 1 if half == "1" else 7, 1))
-        return report_period(kind, date(int(text), 1, 1))
+            return report_period(kind, date(_year(year), 1 if half == "1" else 7, 1))
+        return report_period(kind, date(_year(text), 1, 1))
     except ValueError:
         example = {"month": "2026-03", "semester": "2026S1", "year": "2026"}[kind.span]
         raise RuleViolation("period", f"Período inválido: “{text}”. Use o formato {example}.") from None
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise RuleViolation("period", f"Ano fora do intervalo aceito: {year} (use {MIN_YEAR} a {MAX_YEAR}).")
+    return year
 
 
 def period_label(kind: ReportKind, start: date) -> str:

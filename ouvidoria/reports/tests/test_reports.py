@@ -144,3 +144,17 @@ def test_the_ans_yearly_report_compares_each_month_with_the_year_before(django_c
     assert march[-2] == 1  # received in March 2025
     assert march[4] == 100.0  # upheld rate, in percent
     assert report.pdf.read().startswith(b"%PDF")
+
+
+def test_a_failure_while_building_is_recorded_in_portuguese(bank, monkeypatch, django_capture_on_commit_callbacks):
+    from ouvidoria.reports import documents
+
+    def broken(report, progress):
+        raise ValueError("year 0 is out of range")
+
+    monkeypatch.setattr(documents, "build", broken)
+    report = services.report_open(entity=bank, kind="bcb-agreements", reference=date(2026, 10, 5))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_generate(report, actor=None)
+    report.refresh_from_db()
+    assert (report.status, report.error) == ("failed", "erro inesperado, registrado no log do servidor")

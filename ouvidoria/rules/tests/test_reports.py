@@ -33,6 +33,11 @@ def test_periods_are_parsed_with_a_clear_message():
         reports.parse_period(reports.KINDS["bcb-semiannual"], "2026-13")
     with pytest.raises(RuleViolation, match="2026-03"):
         reports.parse_period(reports.KINDS["bcb-monthly"], "março")
+    # A year no report can have (the year 1 made the ANS report fail while drawing the year before).
+    with pytest.raises(RuleViolation, match="Ano fora do intervalo aceito: 1 "):
+        reports.parse_period(reports.KINDS["ans-yearly"], "1")
+    with pytest.raises(RuleViolation, match="Ano fora do intervalo aceito: 9999 "):
+        reports.parse_period(reports.KINDS["bcb-monthly"], "9999-12")
 
 
 def test_reports_are_kept_five_years_even_from_a_leap_day():
