@@ -58,6 +58,16 @@ def build(report: Report, *, progress: Callable[[int], None]) -> tuple[bytes, by
             "top_subjects": _ranked(stats.totals["by_subject"])[:10],
             "by_type": _ranked(stats.totals["by_type"]),
             "by_instance": _ranked(stats.totals["by_instance"]),
+            "by_medium": _ranked(stats.totals["by_medium"]),
+            "comparison": [
+                {
+                    "label": r["label"],
+                    "now": _shown(r["now"], r["unit"]),
+                    "before": _shown(r["before"], r["unit"]),
+                    "change": figures.change_text(r),
+                }
+                for r in stats.comparison()
+            ],
         }
     )
     pdf = render.pdf_bytes("reports/pdf/statistics.html", context)
@@ -93,6 +103,17 @@ def agreement_rows(report: Report) -> list[tuple[Any, ...]]:
 
 def _ranked(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
     return sorted(((row["label"], row["count"]) for row in rows), key=lambda item: (-item[1], item[0]))
+
+
+def _shown(value: Any, unit: str) -> str:
+    """A figure as the report prints it: counts as they are, rates in per cent, means with one decimal (comma)."""
+    if value is None:
+        return "—"
+    if unit == "rate":
+        return f"{100 * float(value):.1f} %".replace(".", ",")
+    if unit in {"days", "score"}:
+        return f"{float(value):.1f}".replace(".", ",")
+    return str(value)
 
 
 def _percent(rate: float | None) -> float:

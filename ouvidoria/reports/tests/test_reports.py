@@ -136,13 +136,23 @@ def test_the_ans_yearly_report_compares_each_month_with_the_year_before(django_c
     assert report.status == "done", report.error
     book = load_workbook(io.BytesIO(report.xlsx.read()))
     monthly = list(book["Mensal"].iter_rows(values_only=True))
-    assert monthly[0][-2:] == ("Recebidas (ano anterior)", "Concluídas (ano anterior)")
-    assert len(monthly) == 13
-    march = monthly[3]
+    column = {title: i for i, title in enumerate(monthly[0])}
+    assert len(monthly) == 1 + 12 + 1  # the header, the months, the period
+    march, period = monthly[3], monthly[-1]
     assert march[0] == "mar/26"
-    assert march[1] == 2  # received in March 2026
-    assert march[-2] == 1  # received in March 2025
-    assert march[4] == 100.0  # upheld rate, in percent
+    assert march[column["Recebidas"]] == 2  # received in March 2026
+    assert march[column["Recebidas — ano anterior"]] == 1  # received in March 2025
+    assert march[column["Procedentes (%)"]] == 100.0  # in percent
+    assert march[column["Procedentes (%) — ano anterior"]] == 100.0
+    assert period[0] == "Período"
+    assert (period[column["Recebidas"]], period[column["Recebidas — ano anterior"]]) == (2, 1)
+    # Every figure of the year beside the year before, with the change.
+    comparison = list(book["Comparação anual"].iter_rows(values_only=True))
+    assert comparison[0] == ("Indicador", "Período", "Mesmo período do ano anterior", "Variação")
+    rows = {row[0]: row[1:] for row in comparison[1:]}
+    assert rows["Recebidas"] == (2, 1, "+100,0 %")
+    assert rows["Procedentes"] == (100.0, 100.0, "0,0 p.p.")
+    assert len(rows) == 9
     assert report.pdf.read().startswith(b"%PDF")
 
 
@@ -158,3 +168,32 @@ def test_a_failure_while_building_is_recorded_in_portuguese(bank, monkeypatch, d
         services.report_generate(report, actor=None)
     report.refresh_from_db()
     assert (report.status, report.error) == ("failed", "erro inesperado, registrado no log do servidor")
+
+
+@pytest.mark.parametrize(
+    ("kind", "reference", "months"), [("bcb-monthly", date(2026, 3, 1), 1), ("bcb-semiannual", date(2026, 2, 1), 6)]
+)
+def test_the_banco_central_statistical_reports_are_generated(
+    bank, django_capture_on_commit_callbacks, kind, reference, months
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    for day in (10, 11, 12):
+        register(
+            bank, instance="ouvidoria", received_at=datetime(2026, 3, day, 10, tzinfo=ZoneInfo("America/Sao_Paulo"))
+        )
+    report = services.report_open(entity=bank, kind=kind, reference=reference)
+    services.report_sections_save(
+        report, sections={"analysis": "Estável.", "actions": "Revisão do roteiro.", "recommendations": "Treinar."}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_generate(report, actor=None)
+    report.refresh_from_db()
+    assert report.status == "done", report.error
+    assert report.pdf.read().startswith(b"%PDF")
+    book = load_workbook(io.BytesIO(report.xlsx.read()))
+    assert book.sheetnames == ["Mensal", "Distribuição"]  # no year-before comparison: the Banco Central asks none
+    monthly = list(book["Mensal"].iter_rows(values_only=True))
+    assert len(monthly) == 1 + months + 1
+    assert monthly[-1][:2] == ("Período", 3)
