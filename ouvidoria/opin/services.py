@@ -15,7 +15,6 @@ from typing import IO, Any
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, DateField, F, FilteredRelation, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
@@ -25,6 +24,7 @@ from ouvidoria.accounts.access import staff_for_entity
 from ouvidoria.cases.models import Event, Manifestation
 from ouvidoria.entities.models import Entity
 from ouvidoria.entities.services import entity_calendar
+from ouvidoria.notify.outbox import email_queue
 from ouvidoria.opin.models import OpinReminder, OpinTransmission
 from ouvidoria.rules import opin
 from ouvidoria.rules.opin import Quarter
@@ -426,16 +426,21 @@ def opin_reminders_send(*, today: date) -> list[OpinReminder]:
         if not recipients:
             logger.warning("OPIN reminder for entity %s: no Ouvidor e-mail to send it to", entity.pk)
             continue
+        subject, body = _reminder_message(entity, quarter, send_by, left, today)
         try:
             with transaction.atomic():
                 reminder = OpinReminder.objects.create(
                     entity=entity, quarter=str(quarter), level=level, recipients=", ".join(recipients)
                 )
-                send_mail(
-                    *_reminder_message(entity, quarter, send_by, left, today),
-                    from_email=None,
-                    recipient_list=recipients,
-                )
+                # Through the outbox, one e-mail per Ouvidor: sent after the commit and retried when the mail
+                # server fails, without stopping the reminders of the other entities.
+                for recipient in recipients:
+                    email_queue(
+                        key=f"opin-reminder:{entity.pk}:{quarter}:{level}:{recipient}",
+                        to=recipient,
+                        subject=subject,
+                        body=body,
+                    )
         except IntegrityError:  # another worker sent it meanwhile
             continue
         sent.append(reminder)
