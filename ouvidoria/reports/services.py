@@ -83,6 +83,11 @@ def report_generate(report: Report, *, actor: AbstractBaseUser | None) -> Report
         raise _invalid("status", "Este relatório já foi gerado.")
     if report.status in {"queued", "running"}:
         return report
+    if report.period_end >= timezone.localdate():
+        # A generated report is final: made before its base date, it would be final with part of the figures.
+        raise _invalid(
+            "period", f"O período termina em {report.period_end:%d/%m/%Y}: gere o relatório a partir do dia seguinte."
+        )
     spec = rules.report_kind(report.kind)
     missing = [label for code, label in spec.sections if not report.sections.get(code)]
     if missing:

@@ -1,6 +1,7 @@
 import io
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from ouvidoria.reports import services
 from ouvidoria.reports.models import Report
 
 pytestmark = pytest.mark.django_db
+SP = ZoneInfo("America/Sao_Paulo")
 
 
 @pytest.fixture
@@ -47,7 +49,7 @@ def test_the_qualitative_sections_are_required_before_generating(bank):
 def test_the_agreements_spreadsheet_lists_the_month_agreements_in_pdf_and_xlsx(
     bank, django_capture_on_commit_callbacks
 ):
-    case = register(bank, instance="ouvidoria", received_at=None)
+    case = register(bank, instance="ouvidoria", received_at=datetime(2026, 10, 14, 10, tzinfo=SP))
     cases.manifestation_agreement(
         case, agreed_on=case.received_on, description="Estorno de duas parcelas", amount=Decimal("1234.56"), actor=None
     )
@@ -113,20 +115,16 @@ def test_bad_period_gets_a_portuguese_message(bank):
 
 
 def test_the_ans_yearly_report_compares_each_month_with_the_year_before(django_capture_on_commit_callbacks):
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     health = EntityFactory.create(regime="ans", slug="vida")
-    sp = ZoneInfo("America/Sao_Paulo")
     for when in (
-        datetime(2025, 3, 10, 10, tzinfo=sp),
-        datetime(2026, 3, 11, 10, tzinfo=sp),
-        datetime(2026, 3, 12, 10, tzinfo=sp),
+        datetime(2024, 3, 10, 10, tzinfo=SP),
+        datetime(2025, 3, 11, 10, tzinfo=SP),
+        datetime(2025, 3, 12, 10, tzinfo=SP),
     ):
         m = register(health, instance="ouvidoria", received_at=when)
         cases.manifestation_set_merits(m, reason="contract_breach", actor=None)
         cases.manifestation_answer(m, body="Resolvido.", actor=None)
-    report = services.report_open(entity=health, kind="ans-yearly", reference=date(2026, 1, 1))
+    report = services.report_open(entity=health, kind="ans-yearly", reference=date(2025, 1, 1))
     services.report_sections_save(
         report, sections={"analysis": "Alta em março.", "actions": "Treinamento.", "recommendations": "Revisar."}
     )
@@ -139,9 +137,9 @@ def test_the_ans_yearly_report_compares_each_month_with_the_year_before(django_c
     column = {title: i for i, title in enumerate(monthly[0])}
     assert len(monthly) == 1 + 12 + 1  # the header, the months, the period
     march, period = monthly[3], monthly[-1]
-    assert march[0] == "mar/26"
-    assert march[column["Recebidas"]] == 2  # received in March 2026
-    assert march[column["Recebidas — ano anterior"]] == 1  # received in March 2025
+    assert march[0] == "mar/25"
+    assert march[column["Recebidas"]] == 2  # received in March 2025
+    assert march[column["Recebidas — ano anterior"]] == 1  # received in March 2024
     assert march[column["Procedentes (%)"]] == 100.0  # in percent
     assert march[column["Procedentes (%) — ano anterior"]] == 100.0
     assert period[0] == "Período"
@@ -176,13 +174,8 @@ def test_a_failure_while_building_is_recorded_in_portuguese(bank, monkeypatch, d
 def test_the_banco_central_statistical_reports_are_generated(
     bank, django_capture_on_commit_callbacks, kind, reference, months
 ):
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     for day in (10, 11, 12):
-        register(
-            bank, instance="ouvidoria", received_at=datetime(2026, 3, day, 10, tzinfo=ZoneInfo("America/Sao_Paulo"))
-        )
+        register(bank, instance="ouvidoria", received_at=datetime(2026, 3, day, 10, tzinfo=SP))
     report = services.report_open(entity=bank, kind=kind, reference=reference)
     services.report_sections_save(
         report, sections={"analysis": "Estável.", "actions": "Revisão do roteiro.", "recommendations": "Treinar."}
@@ -197,3 +190,14 @@ def test_the_banco_central_statistical_reports_are_generated(
     monthly = list(book["Mensal"].iter_rows(values_only=True))
     assert len(monthly) == 1 + months + 1
     assert monthly[-1][:2] == ("Período", 3)
+
+
+def test_a_report_is_generated_only_once_its_period_is_over(bank):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    report = services.report_open(entity=bank, kind="bcb-agreements", reference=today)
+    with pytest.raises(ValidationError, match="gere o relatório a partir do dia seguinte"):
+        services.report_generate(report, actor=None)
+    report.refresh_from_db()
+    assert report.status not in {"queued", "running", "done"}
