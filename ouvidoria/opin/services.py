@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -334,6 +335,10 @@ def opin_export(
         if sheet is not None:
             workbook.save(xlsx_partial)
     except BaseException:
+        if sheet is not None and not xlsx_partial.exists():
+            # A write-only sheet left open writes its end when collected, to a file gone by then: close it now.
+            with contextlib.suppress(Exception):
+                sheet.close()
         zip_partial.unlink(missing_ok=True)
         xlsx_partial.unlink(missing_ok=True)
         raise

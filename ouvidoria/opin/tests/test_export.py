@@ -451,3 +451,23 @@ def test_export_to_a_file_instead_of_a_directory_is_a_clear_error(entity: Entity
     taken.write_text("já existe")
     with pytest.raises(CommandError, match="é um arquivo, não um diretório"):
         call_command("export_opin", "--entity", entity.slug, "--quarter", "2025Q1", "--out", str(taken))
+
+
+def test_a_refused_export_with_the_spreadsheet_leaves_no_file_and_no_error_behind(
+    entity: Entity, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+    import sys
+
+    bad = case(entity, at(2025, 1, 9))
+    answer(bad, at(2025, 1, 10))
+    Manifestation.objects.filter(pk=bad.pk).update(concluded_at=at(2025, 1, 8))  # a negative time: refused
+    unraisable: list[Any] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+
+    with pytest.raises(CommandError, match="não cabem no layout OPIN"):
+        export(entity, tmp_path, "--xlsx")
+    gc.collect()
+
+    assert unraisable == []  # the write-only sheet was closed, not left to write to a deleted file
+    assert list(tmp_path.iterdir()) == []
