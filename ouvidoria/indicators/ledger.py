@@ -27,7 +27,8 @@ embedded database holds takes a few milliseconds.
 # ``install``); every value a caller gives is a bound parameter.
 # ruff: noqa: S608
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -63,6 +64,8 @@ DIMENSIONS = (
     ("state", "state"),
 )
 _FIGURE_COLUMNS = ("n_received", *(name for name, _ in SUMS))
+# The advisory lock that keeps compactions and rebuilds apart (any number, the same for all processes).
+_LOCK = 7_146_101
 _TRIGGERS = (
     ("insert", "INSERT", "REFERENCING NEW TABLE AS new_rows"),
     ("update", "UPDATE", "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"),
@@ -110,13 +113,14 @@ GROUP BY 1, 2, 3, 4, 5 HAVING SUM(sign) <> 0
 
 
 def _changed_cases() -> str:
-    """The rows of an UPDATE that changed a ``WATCHED`` column, before (-1) and after (1)."""
+    """The rows of an UPDATE that changed a ``WATCHED`` column (or the id), before (-1) and after (1)."""
     old = ", ".join(f"o.{c}" for c in WATCHED)
     new = ", ".join(f"n.{c}" for c in WATCHED)
-    changed = f"SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE ({old}) IS DISTINCT FROM ({new})"
+    differs = f"({old}) IS DISTINCT FROM ({new})"
     return (
-        f"SELECT 1 AS sign, * FROM new_rows WHERE id IN ({changed}) "
-        f"UNION ALL SELECT -1 AS sign, * FROM old_rows WHERE id IN ({changed})"
+        f"SELECT 1 AS sign, n.* FROM new_rows n LEFT JOIN old_rows o ON o.id = n.id WHERE o.id IS NULL OR {differs} "
+        f"UNION ALL "
+        f"SELECT -1 AS sign, o.* FROM old_rows o LEFT JOIN new_rows n ON n.id = o.id WHERE n.id IS NULL OR {differs}"
     )
 
 
@@ -135,18 +139,28 @@ def install(conn: BaseDatabaseWrapper | None = None, time_zone: str | None = Non
     zone = time_zone or settings.TIME_ZONE
     if "'" in zone:
         raise ValueError(f"time zone {zone!r}")
+    # The functions keep the search_path they were created with, so a writer with another one still finds the
+    # ledgers; CREATE OR REPLACE TRIGGER takes the lock CREATE TRIGGER takes (SHARE ROW EXCLUSIVE), not DROP's.
     with conn.cursor() as cursor:
         for name, event, transition in _TRIGGERS:
             function = f"indicators_ledger_{name}"
             cursor.execute(
-                f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                f"{_appends(_SIGNED[name], zone)}; RETURN NULL; END $$"
+                f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql "
+                f"SET search_path FROM CURRENT AS $$ BEGIN {_appends(_SIGNED[name], zone)}; RETURN NULL; END $$"
             )
-            cursor.execute(f"DROP TRIGGER IF EXISTS {function} ON {CASES}")
             cursor.execute(
-                f"CREATE TRIGGER {function} AFTER {event} ON {CASES} {transition} "
+                f"CREATE OR REPLACE TRIGGER {function} AFTER {event} ON {CASES} {transition} "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
             )
+        # TRUNCATE deletes without DELETE triggers: it empties the ledgers too.
+        cursor.execute(
+            "CREATE OR REPLACE FUNCTION indicators_ledger_truncate() RETURNS trigger LANGUAGE plpgsql "
+            f"SET search_path FROM CURRENT AS $$ BEGIN DELETE FROM {FIGURES}; DELETE FROM {FLOWS}; RETURN NULL; END $$"
+        )
+        cursor.execute(
+            f"CREATE OR REPLACE TRIGGER indicators_ledger_truncate AFTER TRUNCATE ON {CASES} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION indicators_ledger_truncate()"
+        )
 
 
 def uninstall(conn: BaseDatabaseWrapper | None = None) -> None:
@@ -154,21 +168,26 @@ def uninstall(conn: BaseDatabaseWrapper | None = None) -> None:
     if conn.vendor != "postgresql":
         return
     with conn.cursor() as cursor:
-        for name, _, _ in _TRIGGERS:
+        for name in (*(name for name, _, _ in _TRIGGERS), "truncate"):
             cursor.execute(f"DROP TRIGGER IF EXISTS indicators_ledger_{name} ON {CASES}")
             cursor.execute(f"DROP FUNCTION IF EXISTS indicators_ledger_{name}()")
 
 
 def rebuild(conn: BaseDatabaseWrapper | None = None, time_zone: str | None = None) -> None:
-    """Install the triggers and recompute both ledgers from the cases, in one transaction (the table of cases is
-    locked against writes meanwhile, so that none is counted twice or missed)."""
+    """Install the triggers and recompute both ledgers from the cases, in one transaction.
+
+    Writes to the cases wait meanwhile (SHARE ROW EXCLUSIVE: none is counted twice or missed), and so does another
+    rebuild; reads of the cases and of the ledgers go on (the old rows are deleted, not truncated). A compaction
+    waits for it (the same advisory lock)."""
     conn = conn or connection
     if conn.vendor != "postgresql":
         return
     with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {CASES} IN SHARE MODE")
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
+        cursor.execute(f"LOCK TABLE {CASES} IN SHARE ROW EXCLUSIVE MODE")
         install(conn, time_zone)
-        cursor.execute(f"TRUNCATE {FIGURES}, {FLOWS}")
+        cursor.execute(f"DELETE FROM {FIGURES}")
+        cursor.execute(f"DELETE FROM {FLOWS}")
         cursor.execute(_appends(f"SELECT 1 AS sign, * FROM {CASES}", time_zone or settings.TIME_ZONE))
 
 
@@ -181,8 +200,12 @@ def compact(conn: BaseDatabaseWrapper | None = None) -> tuple[int, int]:
     figure_keys = ("entity_id", "instance_id", "day", "dimension", "value")
     flow_keys = ("entity_id", "instance_id", "day", "concluded_on", "settled_on")
     with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
-        cursor.execute(_compaction(FIGURES, figure_keys, _FIGURE_COLUMNS))
-        cursor.execute(_compaction(FLOWS, flow_keys, ("n",)))
+        # One compaction at a time (two would delete the same rows and may deadlock); this one is skipped when
+        # another, or a rebuild, is running: the next one comes ten minutes later.
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_LOCK])
+        if cursor.fetchone()[0]:
+            cursor.execute(_compaction(FIGURES, figure_keys, _FIGURE_COLUMNS))
+            cursor.execute(_compaction(FLOWS, flow_keys, ("n",)))
         counts = []
         for table in (FIGURES, FLOWS):
             cursor.execute(f"SELECT count(*) FROM {table}")
@@ -208,6 +231,19 @@ WHERE {" OR ".join(f"{v} <> 0" for v in values)}
 """
 
 
+@contextmanager
+def _snapshot() -> Iterator[None]:
+    """The three queries of ``figures`` on one snapshot of the ledgers (REPEATABLE READ), so that totals,
+    breakdowns and flows agree while cases are written; inside a caller's transaction, that transaction's."""
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
 def figures(
     date_from: Any, date_to: Any, entity_ids: Sequence[int] | None, instance: str | None
 ) -> tuple[dict[str, Any], dict[str, list[tuple[Any, int]]]]:
@@ -228,7 +264,7 @@ def figures(
         "(SUM(sum_days)::numeric / NULLIF(SUM(n_answered), 0))::float8, "
         "(SUM(sum_rating)::numeric / NULLIF(SUM(n_rated), 0))::float8"
     )
-    with connection.cursor() as cursor:
+    with _snapshot(), connection.cursor() as cursor:
         cursor.execute(
             f"SELECT instance_id, GROUPING(instance_id), {', '.join(f'SUM({c})' for c in counts)}, {means} "
             f"FROM {FIGURES} WHERE dimension = '' AND day BETWEEN %s AND %s{scope} "

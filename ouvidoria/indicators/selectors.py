@@ -9,6 +9,7 @@ from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Avg, Count, Expression, F, Q, QuerySet, Sum
@@ -277,11 +278,16 @@ def _one_pass(
             n_pending=Count("received_on", filter=_pending(period_end)),
         )
     )
-    inner_sql, params = inner.query.sql_with_params()
-    quote = connection.ops.quote_name
-    cols = [f"g.{quote(column)}" for column in columns]
     counts = ["n_received", "n_answered", "n_on_time", "n_upheld", "n_not_upheld",
               "n_resolved", "n_not_resolved", "n_extended", "n_concluded", "n_pending"]  # fmt: skip
+    totals: dict[str, Any] = dict.fromkeys(counts, 0) | {"mean_response_days": None, "mean_rating": None}
+    grouped: dict[str, list[tuple[Any, int]]] = {column: [] for column in columns}
+    try:
+        inner_sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # a scope that can match nothing (no entity): nothing to read
+        return totals, _sorted(grouped)
+    quote = connection.ops.quote_name
+    cols = [f"g.{quote(column)}" for column in columns]
     sql = (
         f"SELECT {', '.join(cols)}, {', '.join(f'GROUPING({c})' for c in cols)}, "  # noqa: S608
         f"{', '.join(f'SUM(g.{c})' for c in counts)}, "
@@ -289,8 +295,6 @@ def _one_pass(
         "SUM(g.sum_rating)::numeric / NULLIF(SUM(g.n_rated), 0) "
         f"FROM ({inner_sql}) g GROUP BY GROUPING SETS ((), {', '.join(f'({c})' for c in cols)})"
     )
-    totals: dict[str, Any] = dict.fromkeys(counts, 0) | {"mean_response_days": None, "mean_rating": None}
-    grouped: dict[str, list[tuple[Any, int]]] = {column: [] for column in columns}
     with connection.cursor() as cursor:
         # The local dates (``SessionDate``) in the current time zone for this query only, then back: Django reads
         # timestamps as UTC, so the setting must not outlive the query (an error rolls it back with the

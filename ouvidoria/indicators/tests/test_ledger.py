@@ -151,3 +151,53 @@ def test_the_rebuild_command_recomputes_the_ledgers_from_the_cases():
     assert summary["rebuilt"]
     assert summary["figure_rows"] == DailyFigure.objects.count() > 0
     assert {p: indicators(Manifestation.objects.all(), *p) for p in PERIODS} == before
+
+
+@pytest.mark.django_db
+def test_unusual_writes_keep_the_ledgers_right():
+    cases = history(EntityFactory(), 6, date(2026, 10, 1))
+    with connection.cursor() as cursor:
+        # A case's id changed (the ledgers used to pair old and new rows by id), its dependants' with it.
+        cursor.execute(
+            "UPDATE cases_manifestation SET id = id + 1000000, received_on = received_on + 1 WHERE id = %s",
+            [cases[0].pk],
+        )
+        for relation in Manifestation._meta.related_objects:
+            if relation.many_to_many:  # no links on these fresh cases
+                continue
+            table, column = relation.related_model._meta.db_table, relation.field.column
+            cursor.execute(f"UPDATE {table} SET {column} = {column} + 1000000 WHERE {column} = %s", [cases[0].pk])  # noqa: S608
+        # A writer with another search_path (the trigger functions keep theirs).
+        cursor.execute("SELECT current_schema()")
+        schema = cursor.fetchone()[0]
+        cursor.execute("SET LOCAL search_path = pg_catalog")
+        cursor.execute(f"UPDATE {schema}.cases_manifestation SET state = 'BA' WHERE id = %s", [cases[1].pk])  # noqa: S608
+        cursor.execute(f"SET LOCAL search_path = {schema}")
+    assert_same_figures()  # the test's transaction is rolled back before its deferred foreign-key checks
+
+
+@pytest.mark.django_db
+def test_truncating_the_cases_empties_the_ledgers():
+    # TRUNCATE fires no DELETE trigger: a trigger of its own empties the ledgers.
+    history(EntityFactory(), 3, date(2026, 10, 1))
+    assert DailyFigure.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's deferred foreign-key checks, done now
+        cursor.execute("TRUNCATE cases_manifestation CASCADE")
+    assert not DailyFigure.objects.exists()
+    assert not DailyFlow.objects.exists()
+    assert indicators(Manifestation.objects.all(), *PERIODS[0])["received"] == 0
+
+
+@pytest.mark.django_db
+def test_an_empty_scope_gives_zeros_both_ways():
+    history(EntityFactory(), 3, date(2026, 10, 1))
+    for scope in (Manifestation.objects.all(), Manifestation.objects.filter(pk__gt=0)):
+        figures = indicators(scope, *PERIODS[0], within=[])
+        assert (figures["received"], figures["concluded"], figures["pending"]) == (0, 0, 0)
+
+
+def test_every_column_the_triggers_watch_is_a_column_of_the_cases():
+    columns = {f.column for f in Manifestation._meta.concrete_fields}
+    assert set(ledger.WATCHED) <= columns
+    assert {column for _, column in ledger.DIMENSIONS} <= columns
