@@ -29,7 +29,7 @@ from ouvidoria.catalogue.models import Instance, RecordType, Subject
 from ouvidoria.entities.models import Entity
 from ouvidoria.entities.services import entity_calendar
 from ouvidoria.imports.pipeline import Batches, cases_write
-from ouvidoria.imports.readers import TableError, encoding_of
+from ouvidoria.imports.readers import TableError, csv_problem, encoding_of
 from ouvidoria.imports.services import fold
 from ouvidoria.imports.writer import CaseRecord, EventRecord, RequesterRecord
 from ouvidoria.privacy.crypto import blind_index
@@ -411,20 +411,9 @@ def _lines(path: Path) -> Iterator[tuple[int, list[str] | None, str]]:
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield reader.line_num, None, _csv_problem(str(exc))
+                yield reader.line_num, None, csv_problem(exc)
                 continue
             yield reader.line_num, values, ";".join(values)
-
-
-def _csv_problem(message: str) -> str:
-    """What the csv module says of a line, in Portuguese."""
-    if message.startswith("field larger than field limit"):
-        return f"um campo passa de {csv.field_size_limit():,} caracteres".replace(",", ".")
-    if message.startswith("unexpected end of data"):
-        return "o arquivo termina dentro de um campo aberto com aspas"
-    if "new-line character seen in unquoted field" in message:
-        return "quebra de linha dentro de um campo sem aspas"
-    return "linha malformada"
 
 
 def consumidor_gov_import(

@@ -108,7 +108,7 @@ def _csv_rows(path: Path) -> Iterator[dict[str, Cell]]:
         header = _header(next(reader, []))
     except (csv.Error, TableError) as exc:
         file.close()
-        raise TableError(str(exc) if isinstance(exc, TableError) else f"CSV inválido: {exc}.") from exc
+        raise TableError(str(exc) if isinstance(exc, TableError) else f"CSV inválido: {csv_problem(exc)}.") from exc
     return _csv_body(file, reader, header)
 
 
@@ -122,9 +122,21 @@ def _csv_body(file: TextIO, reader: Iterator[list[str]], header: list[str]) -> I
                 values = values + [""] * (width - len(values))
             yield {name: value for name, value in zip(header, values, strict=False) if name}
     except csv.Error as exc:
-        raise TableError(f"CSV inválido depois da linha {line}: {exc}.") from exc
+        raise TableError(f"CSV inválido depois da linha {line}: {csv_problem(exc)}.") from exc
     finally:
         file.close()
+
+
+def csv_problem(error: csv.Error) -> str:
+    """What the csv module says of a line, in Portuguese."""
+    message = str(error)
+    if message.startswith("field larger than field limit"):
+        return f"um campo passa de {csv.field_size_limit():,} caracteres".replace(",", ".")
+    if message.startswith("unexpected end of data"):
+        return "o arquivo termina dentro de um campo aberto com aspas"
+    if "new-line character seen in unquoted field" in message:
+        return "quebra de linha dentro de um campo sem aspas"
+    return "linha malformada"
 
 
 def _load(path: Path) -> "Workbook":

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ouvidoria.catalogue.models import Instance
 from ouvidoria.entities.models import Entity
-from ouvidoria.indicators.selectors import EARLIEST, LATEST
+from ouvidoria.rules.periods import EARLIEST, LATEST
 
 # A longer period is refused: the dashboard is for months and years, not decades (and it bounds the work).
 MAX_PERIOD_DAYS = 3 * 366

@@ -24,6 +24,7 @@ from ouvidoria.cases.models import Manifestation
 from ouvidoria.catalogue.models import Instance, Medium, RecordType, Subject
 from ouvidoria.entities.models import Entity
 from ouvidoria.indicators import ledger
+from ouvidoria.rules.periods import EARLIEST, LATEST
 
 # Decimal places of the figures that are not counts.
 RATE_PLACES = 4
@@ -36,9 +37,6 @@ BREAKDOWNS: tuple[tuple[str, str], ...] = (
     ("by_subject", "subject_id"),
     ("by_state", "state"),
 )
-# The dates a period may have: far wider than any case, narrow enough for every date computed from them.
-EARLIEST = date(1900, 1, 1)
-LATEST = date(2999, 12, 31)
 NO_SUBJECT = "Sem assunto"
 NO_STATE = "Não informada"
 

@@ -88,7 +88,7 @@ def generate(request: HttpRequest, slug: str, quarter: str) -> HttpResponse:
     if not access_for(request.user).can("reports_write"):
         raise Http404
     entity, period = _entity(request, slug), _quarter(quarter)
-    if period.last_day >= timezone.localdate():
+    if not period.is_over(timezone.localdate()):
         messages.error(request, f"O {period.label} ainda não terminou.")
         return redirect("opin:calendar")
     state = progress_get(entity.pk, str(period))

@@ -16,13 +16,9 @@ from typing import Any, TextIO
 
 from ouvidoria.rules.calendars import BRAZILIAN_STATES
 from ouvidoria.rules.catalogue import GENDERS, INSTANCES, RECORD_TYPES, SUBJECTS
+from ouvidoria.rules.periods import year_problem
 
 # --- Quarters and due dates ------------------------------------------------------------------------------------
-
-
-# The years a quarter may have: far wider than any real file, narrow enough for every date computed from it.
-MIN_YEAR = 1900
-MAX_YEAR = 2999
 
 
 @dataclass(frozen=True, order=True)
@@ -33,8 +29,8 @@ class Quarter:
     def __post_init__(self) -> None:
         if not 1 <= self.number <= 4:
             raise ValueError(f"Trimestre inválido: {self.number} (use 1 a 4).")
-        if not MIN_YEAR <= self.year <= MAX_YEAR:
-            raise ValueError(f"Ano fora do intervalo aceito: {self.year} (use {MIN_YEAR} a {MAX_YEAR}).")
+        if problem := year_problem(self.year):
+            raise ValueError(problem)
 
     def __str__(self) -> str:
         return f"{self.year}Q{self.number}"
@@ -49,6 +45,10 @@ class Quarter:
         if self.number == 4:
             return date(self.year, 12, 31)
         return date(self.year, 3 * self.number + 1, 1) - timedelta(days=1)
+
+    def is_over(self, today: date) -> bool:
+        """Whether the quarter has ended by ``today``: its file can be generated from the next day on."""
+        return self.last_day < today
 
     @property
     def file_stem(self) -> str:

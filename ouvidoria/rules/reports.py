@@ -11,11 +11,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ouvidoria.rules.errors import RuleViolation
+from ouvidoria.rules.periods import year_problem
 
 RETENTION_YEARS = 5
-# The years a report may cover: far wider than any real one, narrow enough for every date computed from them.
-MIN_YEAR = 1900
-MAX_YEAR = 2999
 
 
 @dataclass(frozen=True)
@@ -124,8 +122,8 @@ def parse_period(kind: ReportKind, text: str) -> tuple[date, date]:
 
 def _year(text: str) -> int:
     year = int(text)
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise RuleViolation("period", f"Ano fora do intervalo aceito: {year} (use {MIN_YEAR} a {MAX_YEAR}).")
+    if problem := year_problem(year):
+        raise RuleViolation("period", problem)
     return year
 
 

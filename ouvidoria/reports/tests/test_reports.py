@@ -1,6 +1,7 @@
 import io
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -114,6 +115,19 @@ def test_bad_period_gets_a_portuguese_message(bank):
     assert "Período inválido" in page.content.decode()
 
 
+def generated(entity: Any, kind: str, reference: date, capture_on_commit: Any) -> Report:
+    """The report of ``kind`` for the period of ``reference``, its sections written, generated (and checked done)."""
+    report = services.report_open(entity=entity, kind=kind, reference=reference)
+    services.report_sections_save(
+        report, sections={"analysis": "Estável.", "actions": "Revisão do roteiro.", "recommendations": "Treinar."}
+    )
+    with capture_on_commit(execute=True):
+        services.report_generate(report, actor=None)
+    report.refresh_from_db()
+    assert report.status == "done", report.error
+    return report
+
+
 def test_the_ans_yearly_report_compares_each_month_with_the_year_before(django_capture_on_commit_callbacks):
     health = EntityFactory.create(regime="ans", slug="vida")
     for when in (
@@ -124,14 +138,7 @@ def test_the_ans_yearly_report_compares_each_month_with_the_year_before(django_c
         m = register(health, instance="ouvidoria", received_at=when)
         cases.manifestation_set_merits(m, reason="contract_breach", actor=None)
         cases.manifestation_answer(m, body="Resolvido.", actor=None)
-    report = services.report_open(entity=health, kind="ans-yearly", reference=date(2025, 1, 1))
-    services.report_sections_save(
-        report, sections={"analysis": "Alta em março.", "actions": "Treinamento.", "recommendations": "Revisar."}
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.report_generate(report, actor=None)
-    report.refresh_from_db()
-    assert report.status == "done", report.error
+    report = generated(health, "ans-yearly", date(2025, 1, 1), django_capture_on_commit_callbacks)
     book = load_workbook(io.BytesIO(report.xlsx.read()))
     monthly = list(book["Mensal"].iter_rows(values_only=True))
     column = {title: i for i, title in enumerate(monthly[0])}
@@ -176,14 +183,7 @@ def test_the_banco_central_statistical_reports_are_generated(
 ):
     for day in (10, 11, 12):
         register(bank, instance="ouvidoria", received_at=datetime(2026, 3, day, 10, tzinfo=SP))
-    report = services.report_open(entity=bank, kind=kind, reference=reference)
-    services.report_sections_save(
-        report, sections={"analysis": "Estável.", "actions": "Revisão do roteiro.", "recommendations": "Treinar."}
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.report_generate(report, actor=None)
-    report.refresh_from_db()
-    assert report.status == "done", report.error
+    report = generated(bank, kind, reference, django_capture_on_commit_callbacks)
     assert report.pdf.read().startswith(b"%PDF")
     book = load_workbook(io.BytesIO(report.xlsx.read()))
     assert book.sheetnames == ["Mensal", "Distribuição"]  # no year-before comparison: the Banco Central asks none

@@ -5,7 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ouvidoria.cases.models import Manifestation
-from ouvidoria.indicators.selectors import EARLIEST, LATEST, UnknownFilter, indicators
+from ouvidoria.indicators.selectors import UnknownFilter, indicators
+from ouvidoria.rules.periods import EARLIEST, LATEST
 
 _OPTION = {"entity": "--entity", "instance": "--instance"}
 _WHAT = {"entity": "Entidade desconhecida", "instance": "Instância desconhecida"}

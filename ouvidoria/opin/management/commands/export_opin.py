@@ -36,7 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         entity, quarter = entity_and_quarter(options)
-        if quarter.last_day >= timezone.localdate():
+        if not quarter.is_over(timezone.localdate()):
             raise CommandError(f"--quarter: o {quarter.label} ainda não terminou.")
         out_dir = Path(options["out"])
         if out_dir.exists() and not out_dir.is_dir():
