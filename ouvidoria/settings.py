@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "ouvidoria.notify",
     "ouvidoria.faq",
     "ouvidoria.opin",
+    "ouvidoria.audit",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("painel/relatorios/", include("ouvidoria.reports.urls")),
     path("painel/opin/", include("ouvidoria.opin.urls")),
     path("painel/importacoes/", include("ouvidoria.imports.urls")),
+    path("painel/auditoria/", include("ouvidoria.audit.urls")),
     path("painel/", include("ouvidoria.workspace.urls")),
     path("admin/", admin.site.urls),
 ]

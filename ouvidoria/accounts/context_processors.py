@@ -15,4 +15,5 @@ def access(request: HttpRequest) -> dict[str, Any]:
         "can_register": granted.can("register"),
         "can_indicators": granted.can("indicators"),
         "can_reports": granted.can("reports"),
+        "can_audit": granted.can("audit"),
     }

@@ -41,17 +41,33 @@ class StaffProfile(models.Model):
 
 
 class PersonalDataView(models.Model):
-    """Each time someone opened a requester's full personal data (LGPD art. 37: records of processing)."""
+    """Each read of a requester's identity in clear (LGPD art. 37: records of processing): who, which case, which
+    fields, when, and through what (``ouvidoria.accounts.disclosure.CHANNEL_LABELS``)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # A person, or an integration's API token (then ``user`` is empty); ``actor_label`` names either.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    token = models.ForeignKey(
+        "api.ApiToken",
+        verbose_name=_("token de API"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("quem"), max_length=150, blank=True)
     manifestation = models.ForeignKey("cases.Manifestation", on_delete=models.CASCADE, related_name="+")
+    fields = models.JSONField(_("campos"), default=list, blank=True)
+    channel = models.CharField(_("por onde"), max_length=30, blank=True)
     viewed_at = models.DateTimeField(_("em"), auto_now_add=True, db_index=True)
     ip_address = models.GenericIPAddressField(_("endereço IP"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("acesso a dados pessoais")
         verbose_name_plural = _("acessos a dados pessoais")
-        ordering = ["-viewed_at"]
+        ordering = ["-viewed_at", "-id"]
+        indexes = [models.Index(fields=["manifestation", "viewed_at"], name="pdview_case_when")]
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.manifestation} em {self.viewed_at:%d/%m/%Y %H:%M}"
+        return f"{self.actor_label or self.user} → {self.manifestation} em {self.viewed_at:%d/%m/%Y %H:%M}"

@@ -3,9 +3,11 @@
 from functools import cached_property
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.utils.serializer_helpers import BindingDict
 
+from ouvidoria.accounts.disclosure import CaseView
 from ouvidoria.cases.models import Attachment, Event, Forward, Manifestation
 from ouvidoria.cases.selectors import deadline_view
 from ouvidoria.catalogue.models import Subject
@@ -50,6 +52,7 @@ class RequesterInSerializer(serializers.Serializer[Any]):
     social_name = serializers.CharField(required=False, allow_blank=True, max_length=200, label="nome social")
     email = serializers.CharField(required=False, allow_blank=True, max_length=254, label="e-mail")
     phone = serializers.CharField(required=False, allow_blank=True, max_length=20, label="telefone")
+    address = serializers.CharField(required=False, allow_blank=True, max_length=300, label="endereço")
     gender = serializers.CharField(required=False, allow_blank=True, max_length=5, label="gênero")
     state = serializers.CharField(required=False, allow_blank=True, max_length=2, label="UF")
     city = serializers.CharField(required=False, allow_blank=True, max_length=120, label="cidade")
@@ -185,11 +188,48 @@ class AttachmentInSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(label="arquivo", allow_empty_file=True)
 
 
+class RequesterOutSerializer(serializers.Serializer[Any]):
+    """The requester as the caller's role may read it (``ouvidoria.rules.disclosure``): a role that may not see the
+    identity gets only ``name`` ("Nome sob sigilo" or "Dados pessoais restritos") and ``restricted``."""
+
+    kind = serializers.CharField()
+    restricted = serializers.BooleanField()
+    name = serializers.CharField()
+    civil_name = serializers.CharField(required=False)
+    document = serializers.CharField(required=False)
+    email = serializers.CharField(required=False)
+    phone = serializers.CharField(required=False)
+    address = serializers.CharField(required=False)
+    gender = serializers.CharField(required=False)
+    state = serializers.CharField(required=False)
+    city = serializers.CharField(required=False)
+
+
+def requester_payload(view: CaseView) -> dict[str, Any] | None:
+    m = view.manifestation
+    if m.anonymous or m.requester is None:
+        return None
+    r = m.requester
+    payload: dict[str, Any] = {"kind": r.kind, "restricted": not view.sees_identity, "name": view.name_label()}
+    if not view.sees_identity:
+        return payload
+    values = view.identity_values()
+    if values.get("social_name") and values.get("name"):
+        payload["civil_name"] = values["name"]
+    for field in ("document", "email", "phone", "address", "gender"):
+        payload[field] = values.get(field, "") if view.disclosure.sees(field) else None
+    payload.update(state=r.state, city=r.city)
+    return payload
+
+
 class ManifestationDetailSerializer(ManifestationListSerializer):
+    """One case, as the caller may read it: built from a ``CaseView`` passed in the context as ``case_view``."""
+
+    description = serializers.SerializerMethodField()
     requester = serializers.SerializerMethodField()
-    timeline = EventSerializer(source="events", many=True, read_only=True)
-    forwards = ForwardSerializer(many=True, read_only=True)
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    timeline = serializers.SerializerMethodField()
+    forwards = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
     earlier_protocols = serializers.SerializerMethodField()
 
     class Meta(ManifestationListSerializer.Meta):
@@ -213,20 +253,32 @@ class ManifestationDetailSerializer(ManifestationListSerializer):
             "timeline",
         ]
 
+    def _view(self) -> CaseView:
+        view: CaseView = self.context["case_view"]
+        return view
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_description(self, m: Manifestation) -> str | None:
+        return self._view().description
+
+    @extend_schema_field(RequesterOutSerializer(allow_null=True))
     def get_requester(self, m: Manifestation) -> dict[str, Any] | None:
-        r = m.requester
-        if r is None:
-            return None
-        return {
-            "kind": r.kind,
-            "name": "Nome sob sigilo" if m.name_confidential else r.display_name,
-            "document": r.document,
-            "email": r.email,
-            "phone": r.phone,
-            "gender": r.gender,
-            "state": r.state,
-            "city": r.city,
-        }
+        return requester_payload(self._view())
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_timeline(self, m: Manifestation) -> list[Any]:
+        forwards = list(m.forwards.select_related("area"))
+        events = self._view().events(list(m.events.order_by("created_at", "id")), forwards)
+        return list(EventSerializer(events, many=True).data)
+
+    @extend_schema_field(ForwardSerializer(many=True))
+    def get_forwards(self, m: Manifestation) -> list[Any]:
+        return list(ForwardSerializer(self._view().forwards(list(m.forwards.select_related("area"))), many=True).data)
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, m: Manifestation) -> list[Any]:
+        shown = self._view().attachments(list(m.attachments.select_related("event")))
+        return list(AttachmentSerializer(shown, many=True).data)
 
     def get_earlier_protocols(self, m: Manifestation) -> list[str]:
         return [e.protocol for e in m.earlier.all()]

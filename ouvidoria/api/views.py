@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ouvidoria.accounts.access import access_for, denial_message
+from ouvidoria.accounts.disclosure import case_view, client_ip, personal_data_record
 from ouvidoria.api import serializers as s
 from ouvidoria.cases import services
 from ouvidoria.cases.models import Attachment, IdempotencyKey, Manifestation
@@ -150,7 +151,19 @@ class ManifestationViewSet(viewsets.GenericViewSet[Manifestation]):
         return Response(body, status=code, headers={"Location": body["url"]})
 
     def retrieve(self, request: Request, protocol: str) -> Response:
-        return Response(s.ManifestationDetailSerializer(self.get_object()).data)
+        return self._detail(request, self.get_object())
+
+    def _detail(self, request: Request, m: Manifestation) -> Response:
+        """The case as the caller may read it; the identity given in clear is recorded as read (LGPD art. 37)."""
+        view = case_view(request.user, m)
+        body = s.ManifestationDetailSerializer(m, context={"case_view": view}).data
+        personal_data_record(
+            user=request.user,
+            reads=[(m, view.shown_in_clear(full=True))],
+            channel="api_token" if getattr(request.user, "token", None) is not None else "api_session",
+            ip_address=client_ip(request),
+        )
+        return Response(body)
 
     # --- timeline actions ---
 
@@ -168,7 +181,7 @@ class ManifestationViewSet(viewsets.GenericViewSet[Manifestation]):
         payload.is_valid(raise_exception=True)
         actor, actor_label = _actor(request)
         call(m, actor=actor, actor_label=actor_label, **payload.validated_data)
-        return Response(s.ManifestationDetailSerializer(self.get_object()).data)
+        return self._detail(request, self.get_object())
 
     @extend_schema(request=s.TriageSerializer, responses=s.ManifestationDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -272,9 +285,16 @@ class ManifestationViewSet(viewsets.GenericViewSet[Manifestation]):
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]+)")
     def attachment(self, request: Request, protocol: str, attachment_id: str) -> FileResponse:
         """The file, to callers who may see the case; always as a download, never rendered inline."""
-        found = Attachment.objects.filter(manifestation=self.get_object(), pk=attachment_id).first()
-        if found is None:
+        m = self.get_object()
+        found = Attachment.objects.filter(manifestation=m, pk=attachment_id).select_related("event").first()
+        if found is None or not case_view(request.user, m).may_download(found):
             raise Http404
+        personal_data_record(
+            user=request.user,
+            reads=[(m, [f"attachment:{found.pk}"])],
+            channel="api_attachment",
+            ip_address=client_ip(request),
+        )
         response = FileResponse(
             found.file.open("rb"), as_attachment=True, filename=found.original_name, content_type=found.content_type
         )

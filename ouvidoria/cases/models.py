@@ -31,6 +31,8 @@ class Requester(models.Model):
     email = EncryptedTextField(_("e-mail"), blank=True)
     email_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     phone = EncryptedTextField(_("telefone"), blank=True)
+    # Mailing address (seed 001 "Atendimento das Solicitações": contact data include the address).
+    address = EncryptedTextField(_("endereço para correspondência"), blank=True)
     gender = models.CharField(_("gênero declarado"), max_length=5, choices=GENDERS, blank=True)
     state = models.CharField(_("UF"), max_length=2, blank=True)
     city = models.CharField(_("cidade"), max_length=120, blank=True)

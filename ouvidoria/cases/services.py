@@ -71,6 +71,7 @@ class RequesterData:
     social_name: str = ""
     email: str = ""
     phone: str = ""
+    address: str = ""
     gender: str = ""
     state: str = ""
     city: str = ""
@@ -108,7 +109,7 @@ class RequesterData:
                 fields["gender"] = genders[fields["gender"].lower()]
         if kind == "company" and fields["gender"]:
             errors["requester.gender"] = ["Gênero não se aplica a pessoa jurídica; deixe em branco."]
-        for field, limit in (("name", 200), ("social_name", 200), ("city", 120)):
+        for field, limit in (("name", 200), ("social_name", 200), ("address", 300), ("city", 120)):
             if len(fields[field]) > limit:
                 errors[f"requester.{field}"] = [f"Máximo de {limit} caracteres."]
         if errors:

@@ -27,7 +27,7 @@ from ouvidoria.privacy.fields import EncryptedTextField
 from ouvidoria.rules.protocol import make_protocol
 
 _T = TypeVar("_T")
-_REQUESTER_FIELDS = ("document", "name", "social_name", "email", "phone", "gender", "state", "city")
+_REQUESTER_FIELDS = ("document", "name", "social_name", "email", "phone", "address", "gender", "state", "city")
 
 
 @dataclass(slots=True)

@@ -16,9 +16,10 @@ def reply_templates_for(m: Manifestation) -> QuerySet[ReplyTemplate]:
     )
 
 
-def placeholder_values(m: Manifestation) -> dict[str, str]:
+def placeholder_values(m: Manifestation, *, reveal_name: bool = True) -> dict[str, str]:
     """What each placeholder of ``ouvidoria.rules.answers.PLACEHOLDERS`` becomes for this manifestation."""
-    name = "" if m.anonymous or m.requester is None else m.requester.display_name.strip()
+    hidden = m.anonymous or m.requester is None or not reveal_name
+    name = "" if hidden or m.requester is None else m.requester.display_name.strip()
     return {
         "protocolo": m.formatted_protocol,
         "nome": name or "cliente",

@@ -12,10 +12,11 @@ from ouvidoria.rules.answers import render_placeholders
 from ouvidoria.rules.errors import RuleViolation
 
 
-def reply_template_render(*, template: ReplyTemplate, manifestation: Manifestation) -> str:
-    """The template's text filled for the manifestation, ready to edit and send."""
+def reply_template_render(*, template: ReplyTemplate, manifestation: Manifestation, reveal_name: bool = True) -> str:
+    """The template's text filled for the manifestation, ready to edit and send; without ``reveal_name`` (a writer
+    who may not see a confidential name) the requester is greeted as "cliente"."""
     try:
-        return render_placeholders(template.body, placeholder_values(manifestation))
+        return render_placeholders(template.body, placeholder_values(manifestation, reveal_name=reveal_name))
     except RuleViolation as exc:
         raise ValidationError({exc.field: [exc.message]}) from exc
 

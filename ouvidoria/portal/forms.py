@@ -41,6 +41,27 @@ class ContactForm(forms.Form):
     )
     email = forms.EmailField(label=_("E-mail"), max_length=254, error_messages={"invalid": _("E-mail inválido.")})
     document = forms.CharField(label=_("CPF ou CNPJ (opcional)"), max_length=20, required=False)
+    phone = forms.CharField(
+        label=_("Telefone com DDD (opcional)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    address = forms.CharField(
+        label=_("Endereço para correspondência (opcional)"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    # Seed 001: "manter sigilo sobre o nome do reclamante (a pedido)".
+    name_confidential = forms.BooleanField(
+        label=_("Quero que meu nome seja mantido em sigilo"),
+        required=False,
+        help_text=_(
+            "Seu nome e seus dados de contato ficam visíveis só para quem vai responder à manifestação; "
+            "nas áreas consultadas e nos relatórios aparece “Nome sob sigilo”."
+        ),
+    )
     earlier_protocol = forms.CharField(
         label=_("Número de protocolo anterior (opcional)"), max_length=40, required=False
     )

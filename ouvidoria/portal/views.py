@@ -102,7 +102,8 @@ def _earlier_required(entity: Entity) -> bool:
 
 def _form_errors(form: Any, exc: ValidationError) -> None:
     mapping = {"requester.name": "name", "requester.email": "email", "requester.document": "document",
-               "requester.social_name": "social_name", "file": "attachments"}  # fmt: skip
+               "requester.social_name": "social_name", "requester.phone": "phone", "requester.address": "address",
+               "file": "attachments"}  # fmt: skip
     for field, messages in exc.message_dict.items():
         target = mapping.get(field, field)
         form.add_error(target if target in form.fields else None, messages)
@@ -129,8 +130,14 @@ def _register(request: HttpRequest, entity: Entity, form: Any, instance: str) ->
                 subject=data["subject"] or None,
                 description=data["description"],
                 requester=services.RequesterData(
-                    name=data["name"], social_name=data["social_name"], email=data["email"], document=data["document"]
+                    name=data["name"],
+                    social_name=data["social_name"],
+                    email=data["email"],
+                    document=data["document"],
+                    phone=data["phone"],
+                    address=data["address"],
                 ),
+                name_confidential=data["name_confidential"],
                 earlier_protocols=[known.protocol] if known else [],
                 earlier_reference="" if known else earlier,
                 actor=None,

@@ -49,6 +49,7 @@ class RegistrationForm(forms.Form):
     )
     email = forms.CharField(label=_("E-mail"), required=False, max_length=254)
     phone = forms.CharField(label=_("Telefone"), required=False, max_length=30)
+    address = forms.CharField(label=_("Endereço para correspondência"), required=False, max_length=300)
     gender = forms.ChoiceField(label=_("Gênero declarado"), required=False)
     state = forms.CharField(label=_("UF"), required=False, max_length=2)
     city = forms.CharField(label=_("Cidade"), required=False, max_length=120)

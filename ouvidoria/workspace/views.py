@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ouvidoria.accounts.access import Access, access_for, denial_message, manifestations_for, staff_for_entity
 from ouvidoria.accounts.decorators import workspace_view
-from ouvidoria.accounts.models import PersonalDataView
+from ouvidoria.accounts.disclosure import case_view, client_ip, personal_data_record
 from ouvidoria.cases import services
 from ouvidoria.cases.models import Attachment, Manifestation
 from ouvidoria.cases.protocols import protocol_issue
@@ -286,7 +286,10 @@ def register(request: HttpRequest) -> HttpResponse:
     requester = None
     if not data["anonymous"]:
         requester = services.RequesterData(
-            **{k: data[k] for k in ("document", "name", "social_name", "email", "phone", "gender", "state", "city")}
+            **{
+                k: data[k]
+                for k in ("document", "name", "social_name", "email", "phone", "address", "gender", "state", "city")
+            }
         )
     try:
         with transaction.atomic():
@@ -368,6 +371,14 @@ def requester_history(request: HttpRequest) -> HttpResponse:
             .select_related("entity", "instance", "record_type")
             .order_by("-received_at")[:10]
         )
+        # Finding someone's cases by their CPF or e-mail reads their data: each case listed is recorded.
+        searched = [f for f, given in (("document", document), ("email", email)) if given]
+        personal_data_record(
+            user=request.user,
+            reads=[(m, searched) for m in cases],
+            channel="workspace_search",
+            ip_address=client_ip(request),
+        )
     return render(request, "workspace/partials/requester_history.html", {"cases": cases})
 
 
@@ -376,17 +387,20 @@ def requester_history(request: HttpRequest) -> HttpResponse:
 PERSONAL = "personal"
 
 
-def _case_context(request: HttpRequest, m: Manifestation, **extra: Any) -> dict[str, Any]:
+def _case_context(
+    request: HttpRequest, m: Manifestation, *, show_personal: bool = False, **extra: Any
+) -> dict[str, Any]:
+    """The case page, as the viewer's role may read it (``accounts.disclosure``); the identity read in clear is
+    recorded here, once per page shown."""
     access = access_for(request.user)
+    view = case_view(request.user, m)
     kind = m.instance.kind
     today = _today()
-    events = list(m.events.select_related("actor").order_by("created_at", "id"))
-    forwards = list(m.forwards.select_related("area"))
-    if access.area_ids is not None:
-        # Internal areas see the demand and their own forwards, not the whole conversation.
-        forwards = [f for f in forwards if f.area_id in access.area_ids]
-        events = [e for e in events if e.kind in {"registration"}]
-    pending_draft = next((d for d in m.answer_drafts.all() if d.decided_at is None), None)
+    all_forwards = list(m.forwards.select_related("area"))
+    events = view.events(list(m.events.select_related("actor").order_by("created_at", "id")), all_forwards)
+    forwards = view.forwards(all_forwards)
+    drafts = view.drafts([d for d in m.answer_drafts.select_related("proposed_by") if d.decided_at is None])
+    pending_draft = drafts[0] if drafts else None
     # The BCB monthly cap is counted only where the policy has one (two counts over the month's cases).
     has_cap = (rule := get_policy(m.policy_id).extension) is not None and rule.monthly_cap_ratio is not None
     month_extensions, month_total = extension_month_counts(m) if has_cap else (0, 0)
@@ -405,15 +419,23 @@ def _case_context(request: HttpRequest, m: Manifestation, **extra: Any) -> dict[
     actions = {a for a in allowed if a not in TRANSITIONS or a in legal}
     if "answer_propose" in allowed and "answer" in legal and not access.can("answer", kind):
         actions.add("answer_propose")
+    full = show_personal and view.sees_identity
+    personal_data_record(
+        user=request.user,
+        reads=[(m, view.shown_in_clear(full=full))],
+        channel="workspace_full" if full else "workspace",
+        ip_address=client_ip(request),
+    )
     return {
         "nav": "queue",
         "m": m,
         "access": access,
         "deadline": deadline_view(m, today),
+        "description": view.description,
         "events": events,
         "forwards": forwards,
-        "attachments": list(m.attachments.all()),
-        "agreements": list(m.agreements.all()),
+        "attachments": view.attachments(list(m.attachments.select_related("event"))),
+        "agreements": list(m.agreements.all()) if view.disclosure.drafts else [],
         "earlier": [link.to_manifestation for link in links if link.from_manifestation_id == m.pk],
         "later": [link.from_manifestation for link in links if link.to_manifestation_id == m.pk],
         "pending_draft": pending_draft,
@@ -421,40 +443,15 @@ def _case_context(request: HttpRequest, m: Manifestation, **extra: Any) -> dict[
         "can_approve": access.can("answer_approve", kind) and pending_draft is not None,
         "quota": selectors.extension_quota(m, month_extensions, month_total),
         "merits_choices": MERITS_CHOICES,
-        "areas": list(Area.objects.filter(entity_id=m.entity_id)),
+        "areas": list(Area.objects.filter(entity_id=m.entity_id)) if "forward" in actions else [],
         "assignees": list(staff_for_entity(m.entity, CASE_WORKERS)),
-        "requester": m.requester,
-        "masked": _masked(m),
-        "show_personal": False,
-        "can_see_personal": access.sees_personal_data and m.requester is not None,
+        "shown": view.requester(full=full),
+        "show_personal": full,
+        "can_see_personal": view.sees_identity and not full,
         "business_days_left": selectors.business_days_left(m, today) if m.is_open else None,
         "external": kind == "external",
         "templates": list(reply_templates_for(m)) if access.can("message_out", kind) else [],
         **extra,
-    }
-
-
-def _mask(value: str, keep_start: int = 3, keep_end: int = 2) -> str:
-    if not value:
-        return ""
-    if len(value) <= keep_start + keep_end:
-        return "•" * len(value)
-    tail = value[len(value) - keep_end :]
-    return value[:keep_start] + "•" * (len(value) - keep_start - keep_end) + tail
-
-
-def _masked(m: Manifestation) -> dict[str, str]:
-    r = m.requester
-    if m.anonymous or r is None:
-        return {"name": "Anônimo" if m.anonymous else "Não identificado"}
-    name = "Nome sob sigilo" if m.name_confidential else r.display_name
-    email = str(r.email)
-    local, _, domain = email.partition("@")
-    return {
-        "name": name,
-        "document": _mask(str(r.document), 3, 2),
-        "email": f"{_mask(local, 1, 0)}@{domain}" if email else "",
-        "phone": _mask(str(r.phone), 2, 2),
     }
 
 
@@ -472,7 +469,8 @@ def case(request: HttpRequest, protocol: str) -> HttpResponse:
         template = reply_templates_for(m).filter(pk=int(chosen)).first()
         if template is not None:
             try:
-                text = reply_template_render(template=template, manifestation=m)
+                reveal = case_view(request.user, m).disclosure.sees("name")
+                text = reply_template_render(template=template, manifestation=m, reveal_name=reveal)
             except ValidationError as exc:
                 extra["action_errors"] = {action: exc.messages}
                 text = template.body
@@ -485,9 +483,8 @@ def case(request: HttpRequest, protocol: str) -> HttpResponse:
 def case_personal_data(request: HttpRequest, protocol: str) -> HttpResponse:
     """Full personal data, to roles that need it; each view recorded (LGPD art. 37)."""
     m = _case(request, protocol)
-    if not access_for(request.user).sees_personal_data or m.requester is None:
+    if not case_view(request.user, m).sees_identity:
         raise Http404
-    PersonalDataView.objects.create(user=_me(request), manifestation=m, ip_address=request.META.get("REMOTE_ADDR"))
     context = _case_context(request, m, show_personal=True)
     if _htmx(request):
         return render(request, "workspace/partials/requester.html", context)
@@ -497,9 +494,17 @@ def case_personal_data(request: HttpRequest, protocol: str) -> HttpResponse:
 @workspace_view
 def case_attachment(request: HttpRequest, protocol: str, pk: int) -> FileResponse:
     m = _case(request, protocol)
-    found = Attachment.objects.filter(manifestation=m, pk=pk).first()
-    if found is None:
+    found = Attachment.objects.filter(manifestation=m, pk=pk).select_related("event").first()
+    view = case_view(request.user, m)
+    if found is None or not view.may_download(found):
         raise Http404
+    # A document of the case may carry the requester's identity (an ID card, a receipt): its download is a read.
+    personal_data_record(
+        user=request.user,
+        reads=[(m, [f"attachment:{found.pk}"])],
+        channel="workspace_attachment",
+        ip_address=client_ip(request),
+    )
     response = FileResponse(
         found.file.open("rb"), as_attachment=True, filename=found.original_name, content_type=found.content_type
     )

@@ -167,7 +167,11 @@ def test_case_page_masks_personal_data_until_asked_and_records_the_view(analyst,
     assert "maria@example.com" not in page
     full = client.post(reverse("workspace:case_personal_data", args=[m.protocol])).content.decode()
     assert "52998224725" in full or "529.982.247-25" in full
-    assert PersonalDataView.objects.filter(user=analyst, manifestation=m).count() == 1
+    reads = PersonalDataView.objects.filter(user=analyst, manifestation=m).order_by("id")
+    assert [(r.channel, r.fields) for r in reads] == [
+        ("workspace", ["name"]),
+        ("workspace_full", ["name", "document", "email"]),
+    ]
 
 
 def test_managers_never_see_personal_data(entity):

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from ouvidoria.audit import views
+
+app_name = "audit"
+urlpatterns = [
+    path("acessos/", views.reads, name="reads"),
+    path("acessos/exportar.<str:fmt>", views.reads_export, name="reads_export"),
+]

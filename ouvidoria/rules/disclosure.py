@@ -1,0 +1,256 @@
+"""Who may read which part of a case: the one table every page, endpoint, export and e-mail asks.
+
+Sources:
+- LGPD (Lei 13.709/2018) art. 6 III (necessity: the minimum data for the purpose) and VII (security), art. 37
+  (records of processing): each role reads only what its work needs, and each read of personal data is recorded.
+- Seed 000 §9.2: "Somente indivíduos autorizados, com necessidade específica, têm permissão de acesso".
+- Seed 002 art. 3 §4 and seed 001 "Responsabilidades": the ombudsman keeps the requester's identity confidential;
+  "manter sigilo sobre o nome do reclamante (a pedido)" — a confidential name is shown only to whoever must answer
+  the case.
+- Seed 001 "Encaminhamento às áreas": the internal areas answer the question sent to them; they need the demand, not
+  the requester.
+
+The choices the seeds leave open are written in docs/regulation.md, "Papéis" (the table below, in Portuguese).
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from ouvidoria.rules import roles
+
+# The requester's identity: encrypted at rest, shown in clear only to the roles below and each read recorded.
+IDENTITY_FIELDS: tuple[str, ...] = ("name", "social_name", "document", "email", "phone", "address", "gender")
+IDENTITY_LABELS: dict[str, str] = {
+    "name": "nome",
+    "social_name": "nome social",
+    "document": "CPF/CNPJ",
+    "email": "e-mail",
+    "phone": "telefone",
+    "address": "endereço",
+    "gender": "gênero",
+}
+# The name fields that the requester may ask to keep confidential (seed 001).
+NAME_FIELDS = frozenset({"name", "social_name"})
+
+CONFIDENTIAL_NAME = "Nome sob sigilo"
+RESTRICTED = "Dados pessoais restritos"
+REDACTED = "[dado pessoal omitido]"
+
+# Timeline events by what they carry.
+CONVERSATION = frozenset(
+    {"registration", "message_in", "message_out", "complement_request", "answer", "evaluation", "pause_end"}
+)
+INTERNAL = frozenset({"internal_note", "answer_proposal", "answer_rejection", "eligibility_override", "agreement"})
+WORKFLOW = frozenset(
+    {
+        "triage",
+        "assignment",
+        "extension",
+        "deadline_recomputed",
+        "merits",
+        "closure",
+        "reopening",
+        "link",
+        "escalation",
+    }
+)
+FORWARDING = frozenset({"forward", "area_reply"})
+FILES = frozenset({"attachment"})
+EVERY_EVENT = CONVERSATION | INTERNAL | WORKFLOW | FORWARDING | FILES
+
+# "own": only the area's own forwards, the events about them and what the area's people wrote or attached.
+Scope = str  # "all" | "own" | "none"
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What one role may read of one case."""
+
+    identity: frozenset[str]
+    description: bool
+    events: frozenset[str]
+    event_scope: Scope
+    forwards: Scope
+    attachments: Scope
+    drafts: bool
+
+    @property
+    def redacts_free_text(self) -> bool:
+        """Free text (description, messages, forwards) is written by people and may carry the requester's name,
+        CPF or e-mail: for a reader who may not see them, they are taken out of it."""
+        return not self.identity >= NAME_FIELDS
+
+    def sees(self, field: str) -> bool:
+        return field in self.identity
+
+
+_ALL_IDENTITY = frozenset(IDENTITY_FIELDS)
+_CASE_WORKER = Disclosure(
+    identity=_ALL_IDENTITY,
+    description=True,
+    events=EVERY_EVENT,
+    event_scope="all",
+    forwards="all",
+    attachments="all",
+    drafts=True,
+)
+NOTHING = Disclosure(
+    identity=frozenset(),
+    description=False,
+    events=frozenset(),
+    event_scope="none",
+    forwards="none",
+    attachments="none",
+    drafts=False,
+)
+
+TABLE: dict[str, Disclosure] = {
+    # Front office, back office and the Ouvidor: they talk to the requester and answer the case.
+    "attendant": _CASE_WORKER,
+    "analyst": _CASE_WORKER,
+    "ombudsman": _CASE_WORKER,
+    # The question forwarded and its own answer; never the requester (seed 001, LGPD art. 6 III).
+    "area": Disclosure(
+        identity=frozenset(),
+        description=True,
+        events=frozenset({"registration"}) | FORWARDING | FILES | {"internal_note"},
+        event_scope="own",
+        forwards="own",
+        attachments="own",
+        drafts=False,
+    ),
+    # Supervises queues, deadlines and the quality of answers: the case and its conversation, no identity, no
+    # documents (attachments are where identity documents and receipts are).
+    "manager": Disclosure(
+        identity=frozenset(),
+        description=True,
+        events=EVERY_EVENT - FILES,
+        event_scope="all",
+        forwards="all",
+        attachments="none",
+        drafts=True,
+    ),
+    # Reads everything to check the work; each read of personal data recorded like anyone's.
+    "auditor": _CASE_WORKER,
+    # Configures the installation; does no case work: the case's facts and its workflow steps, not the demand, the
+    # conversation, the forwards nor the documents.
+    "admin": Disclosure(
+        identity=frozenset(),
+        description=False,
+        events=WORKFLOW,
+        event_scope="all",
+        forwards="none",
+        attachments="none",
+        drafts=False,
+    ),
+    # The entity's own systems (API tokens bound to it) and Django superusers: trusted by configuration.
+    roles.FULL_ACCESS: _CASE_WORKER,
+}
+
+
+def answers_case(role: str, instance_kind: str) -> bool:
+    """Must ``role`` answer a case of this instance? (Those see a confidential name: seed 001.)"""
+    return roles.can(role, "answer", instance_kind=instance_kind) or roles.can(
+        role, "answer_propose", instance_kind=instance_kind
+    )
+
+
+def disclosure_for(role: str, *, instance_kind: str, name_confidential: bool = False) -> Disclosure:
+    """What ``role`` may read of a case of ``instance_kind``.
+
+    A confidential name hides the whole identity from whoever does not answer the case: a CPF, an e-mail address or
+    a phone number names the person as surely as the name does (docs/regulation.md, "Papéis").
+    """
+    base = TABLE.get(role, NOTHING)
+    if name_confidential and base.identity and not answers_case(role, instance_kind):
+        return replace(base, identity=frozenset())
+    return base
+
+
+# --- Taking the requester's identity out of free text --------------------------------------------------------
+
+_NAME_PARTICLES = frozenset({"da", "de", "do", "das", "dos", "e", "di", "du", "del", "van", "von"})
+_SEPARATORS = r"[\s.\-/()]*"
+
+
+def _fold_char(ch: str) -> str:
+    folded = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).lower()
+    return folded if len(folded) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
+
+
+def _fold(text: str) -> str:
+    """Accent- and case-folded text of the same length as ``text``, so positions map back one to one."""
+    return "".join(_fold_char(ch) for ch in text)
+
+
+def _name_tokens(names: Iterable[str]) -> set[str]:
+    tokens = set()
+    for name in names:
+        for token in re.findall(r"\w+", _fold(name)):
+            if len(token) >= 3 and token not in _NAME_PARTICLES and not token.isdigit():
+                tokens.add(token)
+    return tokens
+
+
+def _digits_pattern(value: str) -> re.Pattern[str] | None:
+    digits = re.sub(r"\D", "", value)
+    if len(digits) < 8:
+        return None
+    return re.compile(r"(?<!\d)" + _SEPARATORS.join(digits) + r"(?!\d)")
+
+
+def redact(text: str, *, names: Iterable[str] = (), numbers: Iterable[str] = (), exact: Iterable[str] = ()) -> str:
+    """``text`` without the requester's identity: each word of their names (accents and case ignored), their CPF,
+    CNPJ or phone number with or without punctuation, and their e-mail address or street address as written."""
+    if not text:
+        return text
+    spans: list[tuple[int, int]] = []
+    folded = _fold(text)
+    for value in exact:
+        needle = _fold(value.strip())
+        if len(needle) < 4:
+            continue
+        start = folded.find(needle)
+        while start != -1:
+            spans.append((start, start + len(needle)))
+            start = folded.find(needle, start + len(needle))
+    for number in numbers:
+        pattern = _digits_pattern(number)
+        if pattern is not None:
+            spans += [m.span() for m in pattern.finditer(text)]
+    tokens = _name_tokens(names)
+    if tokens:
+        for match in re.finditer(r"\w+", folded):
+            if match.group() in tokens:
+                spans.append(match.span())
+    if not spans:
+        return text
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    out, last = [], 0
+    for start, end in merged:
+        out += [text[last:start], REDACTED]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def mask(value: str, keep_start: int = 3, keep_end: int = 2) -> str:
+    """A value shown in part (the workspace shows identity masked until someone asks for it in full)."""
+    if not value:
+        return ""
+    if len(value) <= keep_start + keep_end:
+        return "•" * len(value)
+    return value[:keep_start] + "•" * (len(value) - keep_start - keep_end) + value[len(value) - keep_end :]
+
+
+def mask_email(value: str) -> str:
+    local, _, domain = value.partition("@")
+    return f"{mask(local, 1, 0)}@{domain}" if value else ""
