@@ -27,10 +27,6 @@ class Access:
         return roles.can(self.role, action, instance_kind=instance_kind)
 
     @property
-    def sees_personal_data(self) -> bool:
-        return roles.sees_personal_data(self.role)
-
-    @property
     def label(self) -> str:
         return roles.ROLE_LABELS.get(self.role, "Integração")
 

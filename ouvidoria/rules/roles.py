@@ -37,16 +37,17 @@ _CASE_WORK = frozenset(
     }
 )
 
+# What each role may *read* of a case (the requester's identity, the timeline, attachments) is
+# ouvidoria.rules.disclosure; this table says what it may *do*.
 PERMISSIONS: dict[str, frozenset[str]] = {
     # Front office: registers contacts and answers first-instance cases; the Ouvidoria's answers are the team's.
-    "attendant": _CASE_WORK | {"view", "view_personal_data", "merits"},
+    "attendant": _CASE_WORK | {"view", "merits"},
     # Back office: analyses, forwards, drafts the Ouvidoria's answer for the Ouvidor to approve.
-    "analyst": _CASE_WORK | {"view", "view_personal_data", "merits", "answer_propose", "agreement", "indicators"},
+    "analyst": _CASE_WORK | {"view", "merits", "answer_propose", "agreement", "indicators"},
     # Decides merits, approves final answers, grants extensions.
     "ombudsman": _CASE_WORK
     | {
         "view",
-        "view_personal_data",
         "merits",
         "answer_propose",
         "answer_approve",
@@ -62,7 +63,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Indicators and queues, read only, without personal data.
     "manager": frozenset({"view", "indicators", "reports"}),
     # Reads everything, changes nothing; each view of personal data is recorded like anyone's.
-    "auditor": frozenset({"view", "view_personal_data", "indicators", "reports", "audit"}),
+    "auditor": frozenset({"view", "indicators", "reports", "audit"}),
     # Configuration (entities, users, subjects, calendars, templates), not case work.
     "admin": frozenset({"view", "indicators", "configure"}),
 }
@@ -97,7 +98,3 @@ def can(role: str, action: str, *, instance_kind: str = "") -> bool:
 def needs_approval(role: str, instance_kind: str) -> bool:
     """Does a conclusive answer written by ``role`` wait for the Ouvidor before it goes out?"""
     return instance_kind == "ombudsman" and role not in _SIGNERS
-
-
-def sees_personal_data(role: str) -> bool:
-    return "view_personal_data" in PERMISSIONS.get(role, frozenset())

@@ -419,6 +419,7 @@ def _case_context(
     actions = {a for a in allowed if a not in TRANSITIONS or a in legal}
     if "answer_propose" in allowed and "answer" in legal and not access.can("answer", kind):
         actions.add("answer_propose")
+    actions &= {permission for permission, _ in ACTIONS.values()}
     full = show_personal and view.sees_identity
     personal_data_record(
         user=request.user,
