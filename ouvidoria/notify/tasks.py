@@ -2,22 +2,24 @@
 ``manage.py run_jobs`` call directly; the imports inside the tasks keep this module free of import cycles, since
 the case services enqueue from here.
 
-Schedules are in UTC (``HUEY["utc"]``): 10–23 h UTC is 07–20 h in Brasília, so staff are not written to at night.
+Schedules are written in local time (``ouvidoria.lib.schedule.local_crontab``), as the README's table states them.
 """
 
 from datetime import date
 from typing import Any
 
 from django.db import transaction
-from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+
+from ouvidoria.lib.schedule import local_crontab
 
 # An e-mail is tried 1 + EMAIL_RETRIES times, waiting EMAIL_RETRY_DELAY seconds, then doubling, between tries.
 EMAIL_RETRIES = 4
 EMAIL_RETRY_DELAY = 60
 EMAIL_RETRY_BACKOFF = 2
 
-_WORKING_HOURS = crontab(minute="5", hour="10-23")
+# 07:05 to 20:05 in Brasília: staff are not written to at night.
+_WORKING_HOURS = local_crontab(minute="5", hour="7-20")
 
 
 def enqueue_on_commit(task: Any, *args: Any) -> Any:
@@ -48,7 +50,7 @@ def deadlines_recompute_task(entity_id: int, reason: str, day: date | None) -> i
     return deadlines_recompute(entity=Entity.objects.get(pk=entity_id), reason=reason, day=day)
 
 
-@db_periodic_task(crontab(minute="*/10"))  # type: ignore[untyped-decorator]
+@db_periodic_task(local_crontab(minute="*/10"))  # type: ignore[untyped-decorator]
 def outbox_requeue_task() -> int:
     from ouvidoria.notify.outbox import outbox_requeue
 

@@ -3,13 +3,13 @@
 from pathlib import Path
 
 from django.utils import timezone
-from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from ouvidoria.lib.schedule import local_crontab
 from ouvidoria.opin.services import opin_reminders_send
 
 
-@db_periodic_task(crontab(hour="8", minute="0"))  # type: ignore[untyped-decorator]
+@db_periodic_task(local_crontab(hour="8", minute="0"))  # type: ignore[untyped-decorator]
 def opin_reminders() -> None:
     """Every morning: remind the Ouvidor(es) of files due soon and not yet marked sent (idempotent)."""
     opin_reminders_send(today=timezone.localdate())

@@ -92,7 +92,9 @@ def test_demo_login_creates_one_user_per_role_granted_the_demo_entities():
     assert "http://127.0.0.1:8765/painel/" in printed.getvalue()  # the port make run serves on
     roles = dict(StaffProfile.objects.values_list("user__username", "role"))
     assert roles == {"demo": "analyst", "ouvidor": "ombudsman", "atendente": "attendant", "financeiro": "area",
-                     "gestor": "manager"}  # fmt: skip
+                     "gestor": "manager", "auditor": "auditor"}  # fmt: skip
+    assert "“auditor” (Auditor)" in printed.getvalue()
+    assert "(analyst)" not in printed.getvalue()  # the roles in Portuguese
     demo = StaffProfile.objects.get(user__username="demo").user
     assert access_for(demo).entity_ids == {e.pk for e in entities}
     assert demo.check_password("ouvidoria-demo-2026")

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ouvidoria.accounts.models import StaffProfile
 from ouvidoria.entities.models import Area, Entity
+from ouvidoria.rules.roles import ROLE_LABELS
 
 DEMO_PASSWORD = "ouvidoria-demo-2026"  # noqa: S105 - development-only logins, refused in production
 # username, full name, role. The analyst works without a second factor; the Ouvidor enrols one at first sign-in,
@@ -16,6 +17,7 @@ DEMO_USERS = (
     ("atendente", "Alice Atendente", "attendant"),
     ("financeiro", "Fábio Financeiro", "area"),
     ("gestor", "Gabriela Gestora", "manager"),
+    ("auditor", "Aurora Auditora", "auditor"),
 )
 DEMO_USERNAME = DEMO_USERS[0][0]
 
@@ -44,7 +46,7 @@ class Command(BaseCommand):
             profile.entities.set(entities)
             if role == "area":
                 profile.areas.set(Area.objects.filter(entity__in=entities, name="Financeiro"))
-        names = ", ".join(f"“{u}” ({r})" for u, _, r in DEMO_USERS)
+        names = ", ".join(f"“{u}” ({ROLE_LABELS[r]})" for u, _, r in DEMO_USERS)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Login de demonstração: usuário “{DEMO_USERNAME}”, senha “{DEMO_PASSWORD}” — "
