@@ -426,7 +426,9 @@ class _RowChecker:
         if concluded is not None and not pending:
             concluded_at = self._noon(concluded)
             events.append(EventRecord("closure", concluded_at, {"imported": True}, actor_label=IMPORT_ACTOR))
-        has_requester = bool(clean("document") or clean("name") or clean("email"))
+        # A declared gender is kept even without identity (OPIN files, seed 000 §8.5 "Gênero"): the quarter must be
+        # re-sent as it was.
+        has_requester = bool(clean("document") or clean("name") or clean("email") or clean("gender"))
         return CaseRecord(
             entity_id=entity_id,
             instance=instance,

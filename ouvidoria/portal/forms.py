@@ -107,6 +107,12 @@ class OmbudsmanForm(ContactForm):
         self.fields["document"].required = True
         self.fields["document"].label = _("CPF ou CNPJ")
         self.fields["document"].error_messages["required"] = _("A Ouvidoria precisa do seu CPF ou CNPJ.")
+        # Seed 001 "Atendimento das Solicitações": the Ouvidoria's triage needs the contact data — phones, e-mail and
+        # the mailing address (asked, optional: docs/regulation.md).
+        phone = self.fields["phone"]
+        phone.required = True
+        phone.label = _("Telefone com DDD")
+        phone.error_messages["required"] = _("Informe um telefone com DDD: a Ouvidoria pode precisar falar com você.")
         earlier = self.fields["earlier_protocol"]
         earlier.label = _("Protocolo do atendimento anterior (SAC ou central)")
         earlier.required = earlier_required

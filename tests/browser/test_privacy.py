@@ -27,7 +27,7 @@ def test_a_confidential_name_asked_on_the_portal_reaches_only_whoever_answers_an
     citizen.get_by_label("Nome completo").fill("Quitéria Valadares")
     citizen.get_by_label("E-mail").fill("quiteria@example.com")
     citizen.get_by_label("CPF ou CNPJ").fill("529.982.247-25")
-    citizen.get_by_label("Telefone com DDD (opcional)").fill("(19) 98765-4321")
+    citizen.get_by_label("Telefone com DDD").fill("(19) 98765-4321")
     citizen.get_by_label("Endereço para correspondência (opcional)").fill("Rua das Acácias, 12, Campinas")
     citizen.get_by_label("Tipo de manifestação").select_option("reclamacao")
     citizen.get_by_label("Descreva sua manifestação").fill("Reembolso negado. Sou a Quitéria, cliente há 10 anos.")

@@ -41,6 +41,7 @@ def payload(**overrides: Any) -> dict[str, Any]:
             "social_name": "Maria Clara",
             "email": "maria@example.com",
             "phone": "16 99876-5432",
+            "address": "Rua Sete de Setembro, 100, Ribeirão Preto - SP",
             "gender": "F",
             "state": "SP",
             "city": "Ribeirão Preto",
@@ -61,6 +62,10 @@ def test_register_returns_protocol_deadline_and_timeline(client):
     assert response["Location"] == data["url"] == f"{URL}{data['protocol']}/"
     data = client.get(data["url"]).data
     assert data["requester"]["name"] == "Maria Clara"
+    assert data["requester"]["civil_name"] == "Maria da Silva"
+    # Seed 001 triage data: phones, e-mail and the mailing address.
+    assert data["requester"]["address"] == "Rua Sete de Setembro, 100, Ribeirão Preto - SP"
+    assert data["requester"]["phone"] == "16998765432"
     assert [e["kind"] for e in data["timeline"]] == ["registration"]
     assert data["timeline"][0]["actor_label"] == "api:crm"
 

@@ -106,7 +106,9 @@ def assert_annex_cases_imported() -> None:
         assert m.interaction_count == row[8]
         assert m.status == "closed"
         assert m.closed_at == m.concluded_at
-        assert m.requester is None  # OPIN files carry no personal data
+        # OPIN files carry no identity; the declared gender is kept, on a requester with nothing else.
+        assert m.requester is not None
+        assert (m.requester.gender, m.requester.name, m.requester.document, m.requester.email) == (row[3], "", "", "")
         kinds = list(m.events.order_by("created_at").values_list("kind", "params"))
         assert kinds == [
             ("registration", {"imported": True, "policy": m.policy_id, "due": m.due_on.isoformat()}),
@@ -208,7 +210,8 @@ def test_bad_rows_are_reported_by_line_and_column_and_good_rows_still_import(tmp
     assert "negativo" in messages[9]
     assert result["imported"] == 2
     assert sorted(Manifestation.objects.values_list("city", flat=True)) == ["Guarujá", "Santos"]
-    assert Requester.objects.count() == 0
+    # Only the two rows imported have a requester (their declared gender); the refused rows left nothing behind.
+    assert sorted(Requester.objects.values_list("gender", "document_hash")) == [("F", ""), ("F", "")]
 
 
 def test_a_file_without_a_required_column_imports_nothing(tmp_path):
@@ -324,3 +327,19 @@ def test_requesters_on_file_are_found_by_cpf_or_email_and_not_overwritten(tmp_pa
     maria.refresh_from_db()
     assert (maria.name, maria.email) == ("Maria da Silva", "maria@example.com")  # history does not overwrite
     assert Requester.objects.get(pk=by_day[3]).document == "11144477735"
+
+
+def test_gender_survives_an_import_without_identity_and_the_annex_comes_back_as_it_was(tmp_path):
+    """Seed 000 §8.5, §10.1: import the annex's own records, export the quarters, get the annex's values back."""
+    from ouvidoria.opin.services import opin_records
+    from ouvidoria.rules.opin import Quarter
+
+    # Every record opened and concluded within the first quarter, so the quarter's file holds each once.
+    opened = [date(2025, 1, 6) + timedelta(days=7 * i) for i in range(len(ANNEX_II))]
+    rows = [[*row, day.strftime("%d/%m/%Y")] for row, day in zip(ANNEX_II, opened, strict=True)]
+    run(write_csv(tmp_path / "anexo.csv", HEADER, rows), "--create-entities")
+    entity = Entity.objects.get(slug="empresa-1")
+    exported = list(opin_records(entity, Quarter(2025, 1)))
+    columns = ["Entidade", "Canal", "Tipo de manifestação", "Gênero", "UF", "Cidade", "Assunto",
+               "Prazo de conclusão praticado", "Número de interações por cliente"]  # fmt: skip
+    assert sorted(tuple(r[c] for c in columns) for r in exported) == sorted(tuple(row) for row in ANNEX_II)

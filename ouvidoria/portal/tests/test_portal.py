@@ -111,8 +111,26 @@ def test_the_ouvidoria_refuses_a_first_instance_protocol_still_fresh(insurer):
 def test_the_ans_ouvidoria_asks_for_the_earlier_protocol_but_never_requires_it(health):
     url = reverse("portal:ombudsman", args=["vida"])
     assert "não tem problema" in Client().get(url).content.decode()
-    assert Client().post(url, form_data(document="529.982.247-25")).status_code == 302
+    assert Client().post(url, form_data(document="529.982.247-25", phone="(21) 3333-4444")).status_code == 302
     assert Manifestation.objects.get().instance_id == "ouvidoria"
+
+
+def test_the_ouvidoria_form_asks_the_triage_data_name_cpf_phone_email_and_mailing_address(health):
+    """Seed 001 "Atendimento das Solicitações": name, CPF and contact data — phones, e-mail, mailing address."""
+    url = reverse("portal:ombudsman", args=["vida"])
+    page = Client().get(url).content.decode()
+    for label in ("Nome completo", "CPF ou CNPJ", "Telefone com DDD", "E-mail", "Endereço para correspondência"):
+        assert label in page
+    refused = Client().post(url, form_data(document="529.982.247-25"))
+    assert refused.status_code == 400
+    assert "Informe um telefone com DDD" in refused.content.decode()
+    bad = Client().post(url, form_data(document="529.982.247-25", phone="123"))
+    assert "Telefone inválido" in bad.content.decode()
+    assert not Manifestation.objects.exists()
+    data = form_data(document="529.982.247-25", phone="(21) 3333-4444", address="Rua A, 10, Niterói - RJ")
+    assert Client().post(url, data).status_code == 302
+    requester = Manifestation.objects.get().requester
+    assert (str(requester.phone), str(requester.address)) == ("2133334444", "Rua A, 10, Niterói - RJ")
 
 
 def test_lookup_reveals_nothing_for_a_wrong_pair_and_shows_only_public_events(insurer):
