@@ -28,6 +28,16 @@ class Entity(models.Model):
     cnpj = models.CharField(_("CNPJ"), max_length=14, blank=True)
     regime = models.CharField(_("regime regulatório"), max_length=10, choices=REGIMES, default="other")
     opin_participant = models.BooleanField(_("participante do Open Insurance"), default=False)
+    # Seed 000 §4.2.3 and §4.3.1: the Open Insurance structure's own Fale Conosco (Service Desk), 15 days overall,
+    # handing each case to the participants involved (7 days each). Not a participant's own channel.
+    opin_structure = models.BooleanField(
+        _("estrutura do Open Insurance (Service Desk)"),
+        default=False,
+        help_text=_(
+            "Marque só na instalação que atende pela estrutura do Open Insurance: o Fale Conosco vira o Service Desk "
+            "(15 dias corridos), que aciona as participantes envolvidas (7 dias corridos cada)."
+        ),
+    )
     state = models.CharField(_("UF da sede"), max_length=2, blank=True)
     city = models.CharField(_("cidade da sede"), max_length=120, blank=True)
     group = models.ForeignKey(

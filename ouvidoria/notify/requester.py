@@ -54,7 +54,9 @@ def requester_notify(m: Manifestation, *, event: Event, notice: RequesterNotice)
             + (
                 " O prazo de resposta fica suspenso até recebermos o seu retorno."
                 if event.params.get("clock_paused")
-                else ""
+                # The norm counts straight through (docs/regulation.md "Pauses"): say what that means for them.
+                else f" O prazo de resposta não é suspenso: seguimos com a análise e responderemos até "
+                f"{m.due_on:%d/%m/%Y}; quanto antes recebermos o seu retorno, mais completa será a resposta."
             ),
         ]
     elif notice == "extension":

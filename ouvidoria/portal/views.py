@@ -93,7 +93,7 @@ def entity_home(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _first_instance(entity: Entity) -> str:
-    return web_contact_instance(entity.opin_participant)
+    return web_contact_instance(opin_structure=entity.opin_structure)
 
 
 def _earlier_required(entity: Entity) -> bool:

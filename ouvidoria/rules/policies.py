@@ -219,7 +219,10 @@ def default_policy_code(instance: str, regime: str) -> str:
     raise ValueError(f"Instância desconhecida: {instance!r}. Instâncias válidas: {', '.join(INSTANCES)}.")
 
 
-def web_contact_instance(opin_participant: bool) -> str:
-    """Where the citizen's web form (Fale Conosco) registers: the OPIN Service Desk for Open Insurance participants
-    (seed 000 §4.2.3 and §4.3.1, 15 days), the entity's own Fale Conosco otherwise."""
-    return "opin-service-desk" if opin_participant else "fale-conosco"
+def web_contact_instance(*, opin_structure: bool) -> str:
+    """Where the citizen's web form (Fale Conosco) registers.
+
+    An entity's own form is its first instance, the SAC rule (seed 000 §4.2.5; Decreto 11.034/2022), and an Open
+    Insurance participant's form is no exception: its cases go into the OPIN quarterly file with the SAC's (§8.4).
+    Only the Open Insurance structure itself answers through the Service Desk (§4.2.3, §4.3.1: 15 days overall)."""
+    return "opin-service-desk" if opin_structure else "fale-conosco"

@@ -174,7 +174,24 @@ def test_timeline_is_append_only():
         event.delete()
 
 
-def test_complement_request_pauses_sac_clock_and_the_answer_moves_the_deadline(monkeypatch):
+def test_the_sac_clock_keeps_running_while_waiting_for_the_requester():
+    """Decreto 11.034/2022: the SAC's seven days count from the demand, a complement request included."""
+    m = register(EntityFactory(regime="susep"), instance="sac")
+    due = m.due_on
+    m = services.manifestation_request_complement(m, body="Envie o boleto.", actor=None)
+    assert m.status == "waiting_requester"
+    assert m.paused_since is None
+    assert m.due_on == due
+    assert m.events.get(kind="complement_request").params["clock_paused"] is False
+
+
+def test_a_policy_that_pauses_stops_the_clock_and_the_answer_moves_the_deadline(monkeypatch):
+    """The mechanism, for a norm that suspends its count (none of today's does: docs/regulation.md "Pauses")."""
+    import dataclasses
+
+    from ouvidoria.rules import policies
+
+    monkeypatch.setitem(policies.POLICIES, "sac", dataclasses.replace(policies.POLICIES["sac"], pause_allowed=True))
     entity = EntityFactory(regime="susep")
     m = register(entity, instance="sac", received_at=at(2026, 11, 3))
     assert m.policy_id == "sac"

@@ -62,6 +62,16 @@ def test_message_and_request_for_complement_reach_the_requester():
     assert "mais informações" in complement.subject
 
 
+def test_a_request_for_complement_tells_the_requester_the_clock_keeps_running():
+    """Seed 000 §4.3.1 and Decreto 11.034/2022 count straight through: the requester is told the date that holds."""
+    m = register(instance="sac")
+    services.manifestation_request_complement(m, body="Envie a fatura.", actor=None)
+    (email,) = mail.outbox
+    assert "O prazo de resposta não é suspenso" in email.body
+    assert f"responderemos até {m.due_on:%d/%m/%Y}" in email.body
+    assert "suspenso até recebermos" not in email.body
+
+
 def test_extension_email_tells_the_requester_why_and_until_when():
     entity = EntityFactory(regime="ans")
     m = register(entity)

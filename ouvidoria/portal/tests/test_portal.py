@@ -39,15 +39,17 @@ def test_the_entity_page_shows_the_funnel_contacts_and_deadlines(insurer):
         assert text in page
 
 
-def test_fale_conosco_gives_the_protocol_and_the_opin_deadline_on_screen_and_by_email(
+def test_fale_conosco_gives_the_protocol_and_the_deadline_on_screen_and_by_email(
     insurer, django_capture_on_commit_callbacks
 ):
     client = Client()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("portal:contact", args=["horizonte"]), form_data(), follow=True)
     m = Manifestation.objects.get()
-    assert m.instance_id == "opin-service-desk"
-    assert (m.due_on - m.received_on).days >= 15
+    # A participant's own form is its SAC (seed 000 §4.2.5), not the OPIN structure's Service Desk.
+    assert m.instance_id == "fale-conosco"
+    assert m.policy_id == "sac"
+    assert 7 <= (m.due_on - m.received_on).days <= 9  # 7 calendar days, moved past a weekend
     page = response.content.decode()
     assert m.formatted_protocol in page
     assert f"{m.due_on:%d/%m/%Y}" in page
@@ -185,3 +187,23 @@ def test_the_requester_adds_a_complement_and_evaluates_the_closed_case(insurer):
     assert again.status_code == 400
     next_url = client.get(reverse("portal:case", args=[m.protocol])).context["next_instance_url"]
     assert next_url == f"/atendimento/horizonte/ouvidoria/?protocolo={m.protocol}"
+
+
+def test_a_participants_own_web_form_is_its_sac_and_goes_into_the_opin_file(insurer):
+    """Seed 000 §8.4: the quarterly file includes the participant's SAC cases; its form is one of them."""
+    from ouvidoria.opin.services import opin_selection
+    from ouvidoria.rules.opin import Quarter
+
+    Client().post(reverse("portal:contact", args=["horizonte"]), form_data())
+    m = Manifestation.objects.get()
+    today = m.received_on
+    quarter = Quarter(today.year, (today.month - 1) // 3 + 1)
+    assert list(opin_selection(insurer, quarter).values_list("protocol", flat=True)) == [m.protocol]
+
+
+def test_only_the_opin_structure_answers_its_web_form_through_the_service_desk_in_15_days():
+    EntityFactory.create(slug="opin", name="Estrutura do Open Insurance", regime="susep", opin_structure=True)
+    Client().post(reverse("portal:contact", args=["opin"]), form_data())
+    m = Manifestation.objects.get()
+    assert (m.instance_id, m.policy_id) == ("opin-service-desk", "opin-service-desk")
+    assert (m.due_on - m.received_on).days >= 15

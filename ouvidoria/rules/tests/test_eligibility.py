@@ -84,5 +84,5 @@ def test_who_requires_the_earlier_protocol_and_where_the_web_form_registers():
     assert earlier_protocol_required("bcb", False)
     assert earlier_protocol_required("susep", True)
     assert not earlier_protocol_required("ans", False)
-    assert web_contact_instance(True) == "opin-service-desk"
-    assert web_contact_instance(False) == "fale-conosco"
+    assert web_contact_instance(opin_structure=True) == "opin-service-desk"
+    assert web_contact_instance(opin_structure=False) == "fale-conosco"

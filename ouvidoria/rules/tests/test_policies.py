@@ -41,10 +41,10 @@ def test_policy_codes_are_exactly_the_public_ones():
         ("bcb-ouvidoria", "business", 10, False, True, None),  # seed 001 'Prazo para Resposta da Demanda'
         ("ans-ouvidoria", "business", 7, False, False, None),  # seed 002 art. 3 VI
         ("susep-ouvidoria", "calendar", 15, False, False, None),  # seed 000 §1.2, Res. CNSP 445/2022
-        ("opin-service-desk", "calendar", 15, True, False, None),  # seed 000 §4.3.1
-        ("opin-participant", "calendar", 7, True, False, None),  # seed 000 §4.3.1
+        ("opin-service-desk", "calendar", 15, False, False, None),  # seed 000 §4.3.1
+        ("opin-participant", "calendar", 7, False, False, None),  # seed 000 §4.3.1
         ("consumidor-gov", "calendar", 10, False, False, 20),  # seed 000 §1.2, Circular SUSEP 643/2021
-        ("sac", "calendar", 7, True, False, None),  # Decreto 11.034/2022
+        ("sac", "calendar", 7, False, False, None),  # Decreto 11.034/2022
         ("lgpd-titular", "calendar", 15, False, False, None),  # LGPD art. 19 II; seed 000 §4.3.2 2(j)
         ("rn593-pagamento", "calendar", 10, False, False, None),  # seed 004
     ],
