@@ -240,6 +240,8 @@ class Event(models.Model):
         "eligibility_override": _("Admissão na Ouvidoria por decisão do analista"),
         "agreement": _("Acordo registrado"),
         "escalation": _("Escalonamento por atraso"),
+        "participant_handoff": _("Acionamento de outra participante"),
+        "participant_reply": _("Resposta da participante"),
     }
     # The requester's own contacts: their count is "Número de interações por cliente" (seed 000 §8.5).
     REQUESTER_CONTACTS = frozenset({"registration", "message_in"})
@@ -271,6 +273,39 @@ class Event(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("timeline events are append-only")
+
+
+class ParticipantHandoff(models.Model):
+    """Another Open Insurance participant asked through its key contact, with its own 7-day due date and its answer
+    (seed 000 §4.3.1 and §5)."""
+
+    CHANNEL_CHOICES = [("phone", _("Telefone")), ("email", _("E-mail"))]
+
+    manifestation = models.ForeignKey(Manifestation, on_delete=models.CASCADE, related_name="handoffs")
+    participant = models.ForeignKey(Entity, verbose_name=_("participante"), on_delete=models.PROTECT, related_name="+")
+    contact = models.ForeignKey(
+        "entities.KeyContact", verbose_name=_("contato-chave"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # As the contact was when reached: the contact's row may change or go later.
+    contact_name = models.CharField(_("contato"), max_length=200)
+    channel = models.CharField(_("meio"), max_length=10, choices=CHANNEL_CHOICES)
+    reached_at = models.CharField(_("telefone ou e-mail usado"), max_length=254)
+    question = models.TextField(_("o que foi pedido"))
+    handed_at = models.DateTimeField(_("acionada em"))
+    due_on = models.DateField(_("prazo da participante"))
+    replied_at = models.DateTimeField(_("respondida em"), null=True, blank=True)
+    reply = models.TextField(_("resposta da participante"), blank=True)
+    handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("acionamento de participante")
+        verbose_name_plural = _("acionamentos de participantes")
+        ordering = ["handed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Acionamento #{self.pk}"
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:

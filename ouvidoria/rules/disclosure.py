@@ -57,8 +57,10 @@ WORKFLOW = frozenset(
     }
 )
 FORWARDING = frozenset({"forward", "area_reply"})
+# Another Open Insurance participant asked and its answer (seed 000 §5): the team's, not an internal area's.
+PARTICIPANTS = frozenset({"participant_handoff", "participant_reply"})
 FILES = frozenset({"attachment"})
-EVERY_EVENT = CONVERSATION | INTERNAL | WORKFLOW | FORWARDING | FILES
+EVERY_EVENT = CONVERSATION | INTERNAL | WORKFLOW | FORWARDING | PARTICIPANTS | FILES
 
 # "own": only the area's own forwards, the events about them and what the area's people wrote or attached.
 Scope = str  # "all" | "own" | "none"

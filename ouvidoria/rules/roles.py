@@ -27,6 +27,8 @@ _CASE_WORK = frozenset(
         "message_out",
         "internal_note",
         "forward",
+        "participant_handoff",
+        "participant_reply",
         "complement_request",
         "answer",
         "closure",

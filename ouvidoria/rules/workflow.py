@@ -50,6 +50,11 @@ TRANSITIONS: dict[str, Transition] = {
     "closure": Transition("encerramento", frozenset({"answered"}), "closed"),
     "reopening": Transition("reabertura", frozenset({"answered", "closed"}), "in_analysis"),
     "evaluation": Transition("avaliação do manifestante", frozenset({"answered", "closed"}), None),
+    # Seed 000 §4.3.1 and §5: another participant is asked; the case stays in analysis meanwhile.
+    "participant_handoff": Transition(
+        "acionamento de outra participante", frozenset({"new", "in_analysis", "waiting_area"}), None
+    ),
+    "participant_reply": Transition("resposta da participante", OPEN_STATUSES, None),
     "link": Transition("vínculo a outro protocolo", ALL, None),
     "attachment": Transition("anexo", ALL, None),
 }

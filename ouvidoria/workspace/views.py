@@ -26,9 +26,10 @@ from ouvidoria.accounts.decorators import workspace_view
 from ouvidoria.accounts.disclosure import case_view, client_ip, personal_data_record
 from ouvidoria.cases import services
 from ouvidoria.cases.models import Attachment, Manifestation
+from ouvidoria.cases.participants import involves_participants, participant_handoff, participant_reply, participants_for
 from ouvidoria.cases.protocols import protocol_issue
 from ouvidoria.cases.selectors import accessible_entities, deadline_view, extension_month_counts
-from ouvidoria.entities.models import Area, Entity
+from ouvidoria.entities.models import Area, Entity, KeyContact
 from ouvidoria.entities.services import entity_calendar
 from ouvidoria.notify.selectors import reply_templates_for
 from ouvidoria.notify.services import reply_template_render
@@ -445,6 +446,7 @@ def _case_context(
         "quota": selectors.extension_quota(m, month_extensions, month_total),
         "merits_choices": MERITS_CHOICES,
         "areas": list(Area.objects.filter(entity_id=m.entity_id)) if "forward" in actions else [],
+        **_participants_context(view, m, actions),
         "assignees": list(staff_for_entity(m.entity, CASE_WORKERS)),
         "shown": view.requester(full=full),
         "show_personal": full,
@@ -454,6 +456,24 @@ def _case_context(
         "templates": list(reply_templates_for(m)) if access.can("message_out", kind) else [],
         **extra,
     }
+
+
+def _participants_context(view: Any, m: Manifestation, actions: set[str]) -> dict[str, Any]:
+    """Seed 000 §5: the other participants' key contacts, on a case of a participant (or of the OPIN structure), and
+    the hand-offs made, as the viewer may read them."""
+    if not involves_participants(m) or view.disclosure.forwards == "none" or view.disclosure.event_scope == "own":
+        return {"handoffs": [], "key_contacts": []}
+    handoffs = list(m.handoffs.select_related("participant"))
+    for h in handoffs:
+        h.question, h.reply = view.text(h.question), view.text(h.reply)
+    contacts = []
+    if "participant_handoff" in actions:
+        contacts = list(
+            KeyContact.objects.filter(entity__in=participants_for(m))
+            .select_related("entity")
+            .order_by("entity__name", "name")
+        )
+    return {"handoffs": handoffs, "key_contacts": contacts, "involves_participants": True}
 
 
 # The actions whose text may start from a reply template or standard answer (seed 001: answers to recurring demands).
@@ -574,6 +594,30 @@ def _do_area_reply(request: HttpRequest, m: Manifestation) -> str:
         m, forward_id=forward_id or 0, reply=_text(request.POST, "reply"), actor=_me(request)
     )
     return "Resposta da área registrada."
+
+
+def _do_participant_handoff(request: HttpRequest, m: Manifestation) -> str:
+    contact = (
+        KeyContact.objects.filter(pk=_int(request.POST, "contact") or 0, entity__in=participants_for(m))
+        .select_related("entity")
+        .first()
+    )
+    if contact is None:
+        raise ValidationError({"contact": ["Contato-chave: escolha o contato de outra participante."]})
+    handoff = participant_handoff(
+        m, contact=contact, channel=_text(request.POST, "channel"), question=_text(request.POST, "question"),
+        actor=_me(request),
+    )  # fmt: skip
+    return (
+        f"{contact.entity.name} acionada por {handoff.get_channel_display().lower()}; prazo {handoff.due_on:%d/%m/%Y}."
+    )
+
+
+def _do_participant_reply(request: HttpRequest, m: Manifestation) -> str:
+    participant_reply(
+        m, handoff_id=_int(request.POST, "handoff") or 0, reply=_text(request.POST, "reply"), actor=_me(request)
+    )
+    return "Resposta da participante registrada."
 
 
 def _do_complement(request: HttpRequest, m: Manifestation) -> str:
@@ -712,6 +756,8 @@ ACTIONS: dict[str, tuple[str, Callable[[HttpRequest, Manifestation], str]]] = {
     "mensagem": ("message_out", _do_message_out),
     "nota": ("internal_note", _do_note),
     "encaminhar": ("forward", _do_forward),
+    "acionar-participante": ("participant_handoff", _do_participant_handoff),
+    "resposta-participante": ("participant_reply", _do_participant_reply),
     "resposta-area": ("area_reply", _do_area_reply),
     "complemento": ("complement_request", _do_complement),
     "prorrogar": ("extension", _do_extension),
