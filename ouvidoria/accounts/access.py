@@ -100,7 +100,7 @@ _DENIALS = {
 
 
 def denial_message(action: str, instance_kind: str = "") -> str:
-    if instance_kind == "ombudsman" and action in _DENIALS:
+    if instance_kind in roles.OUVIDOR_DECIDES and action in _DENIALS:
         return _DENIALS[action]
     return "Seu papel não permite esta ação."
 

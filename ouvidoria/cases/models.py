@@ -119,6 +119,8 @@ class Manifestation(models.Model):
         _("protocolo anterior externo"), max_length=100, blank=True, help_text=_("Número em outro sistema.")
     )
     external_reference = models.CharField(_("referência no órgão externo"), max_length=100, blank=True)
+    # The external body's own deadline, when it sets one (a PROCON notice, a NIP): the case is due by the earlier.
+    external_due_on = models.DateField(_("prazo do órgão externo"), null=True, blank=True)
 
     received_at = models.DateTimeField(_("recebida em"))
     # The local (entity) date of receipt: the deadline counts from it.
@@ -241,6 +243,8 @@ class Event(models.Model):
         "agreement": _("Acordo registrado"),
         "escalation": _("Escalonamento por atraso"),
         "participant_handoff": _("Acionamento de outra participante"),
+        "external_data": _("Dados do órgão externo"),
+        "external_answer_sent": _("Resposta enviada ao órgão externo"),
         "participant_reply": _("Resposta da participante"),
     }
     # The requester's own contacts: their count is "Número de interações por cliente" (seed 000 §8.5).

@@ -54,6 +54,8 @@ WORKFLOW = frozenset(
         "reopening",
         "link",
         "escalation",
+        "external_data",
+        "external_answer_sent",
     }
 )
 FORWARDING = frozenset({"forward", "area_reply"})

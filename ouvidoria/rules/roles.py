@@ -29,6 +29,8 @@ _CASE_WORK = frozenset(
         "forward",
         "participant_handoff",
         "participant_reply",
+        "external_data",
+        "external_answer_sent",
         "complement_request",
         "answer",
         "closure",
@@ -81,6 +83,10 @@ TOTP_REQUIRED: frozenset[str] = frozenset({"ombudsman", "admin"})
 # The actions on a case that leave an Ouvidoria manifestation only through the Ouvidor: merits and extensions
 # (seed 001 "Responsabilidades"). First-instance cases are the front office's to classify.
 _OMBUDSMAN_ONLY_AT_OUVIDORIA = frozenset({"merits", "extension"})
+# Where the Ouvidor decides: the Ouvidoria's own cases, and those external bodies send (PROCON, BACEN RDR, ANS NIP,
+# consumidor.gov.br…), which get "o mesmo tratamento", and where "cabe ao Ouvidor nomeado a decisão final quanto à
+# procedência" (seed 001 "Manifestações Provenientes de Outros Órgãos").
+OUVIDOR_DECIDES: frozenset[str] = frozenset({"ombudsman", "external"})
 
 
 def can(role: str, action: str, *, instance_kind: str = "") -> bool:
@@ -88,10 +94,10 @@ def can(role: str, action: str, *, instance_kind: str = "") -> bool:
     allowed = PERMISSIONS.get(role, frozenset())
     if action not in allowed:
         # Extensions at first instance are part of the front office's case work.
-        return action == "extension" and instance_kind != "ombudsman" and role in {"attendant", "analyst"}
-    if action in _OMBUDSMAN_ONLY_AT_OUVIDORIA and instance_kind == "ombudsman":
+        return action == "extension" and instance_kind not in OUVIDOR_DECIDES and role in {"attendant", "analyst"}
+    if action in _OMBUDSMAN_ONLY_AT_OUVIDORIA and instance_kind in OUVIDOR_DECIDES:
         return role in _SIGNERS
-    if action == "answer" and instance_kind == "ombudsman":
+    if action == "answer" and instance_kind in OUVIDOR_DECIDES:
         # The Ouvidoria's conclusive answer goes out only with the Ouvidor's approval (seed 001).
         return role in _SIGNERS
     return True
@@ -99,4 +105,4 @@ def can(role: str, action: str, *, instance_kind: str = "") -> bool:
 
 def needs_approval(role: str, instance_kind: str) -> bool:
     """Does a conclusive answer written by ``role`` wait for the Ouvidor before it goes out?"""
-    return instance_kind == "ombudsman" and role not in _SIGNERS
+    return instance_kind in OUVIDOR_DECIDES and role not in _SIGNERS

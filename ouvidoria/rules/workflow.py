@@ -55,6 +55,10 @@ TRANSITIONS: dict[str, Transition] = {
         "acionamento de outra participante", frozenset({"new", "in_analysis", "waiting_area"}), None
     ),
     "participant_reply": Transition("resposta da participante", OPEN_STATUSES, None),
+    # Seed 001 "Manifestações Provenientes de Outros Órgãos": the body's reference and deadline, and the answer sent
+    # back to it.
+    "external_data": Transition("dados do órgão externo", OPEN_STATUSES | {"answered"}, None),
+    "external_answer_sent": Transition("envio da resposta ao órgão externo", frozenset({"answered", "closed"}), None),
     "link": Transition("vínculo a outro protocolo", ALL, None),
     "attachment": Transition("anexo", ALL, None),
 }
@@ -99,8 +103,10 @@ def merits_for(record_type: str, reason: str) -> str:
 
 
 def check_answer(*, instance_kind: str, record_type: str, merits: str) -> None:
-    """A conclusive ombudsman answer to a complaint states its merits (seed 001 "Parecer e Respostas")."""
-    if instance_kind == "ombudsman" and record_type in TYPES_WITH_MERITS and not merits:
+    """A conclusive ombudsman answer to a complaint states its merits (seed 001 "Parecer e Respostas"), and so does
+    the answer to a complaint an external body sent ("o mesmo tratamento"; "cabe ao Ouvidor nomeado a decisão final
+    quanto à procedência", seed 001 "Manifestações Provenientes de Outros Órgãos")."""
+    if instance_kind in ("ombudsman", "external") and record_type in TYPES_WITH_MERITS and not merits:
         raise RuleViolation(
             "merits",
             "Classifique a reclamação como procedente ou improcedente antes da resposta conclusiva da Ouvidoria.",

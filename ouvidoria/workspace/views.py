@@ -6,7 +6,7 @@ outside the user's grants answers "not found", whatever the URL.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
@@ -25,6 +25,7 @@ from ouvidoria.accounts.access import Access, access_for, denial_message, manife
 from ouvidoria.accounts.decorators import workspace_view
 from ouvidoria.accounts.disclosure import case_view, client_ip, personal_data_record
 from ouvidoria.cases import services
+from ouvidoria.cases.external import external_answer_send, external_body_record
 from ouvidoria.cases.models import Attachment, Manifestation
 from ouvidoria.cases.participants import involves_participants, participant_handoff, participant_reply, participants_for
 from ouvidoria.cases.protocols import protocol_issue
@@ -36,6 +37,7 @@ from ouvidoria.notify.services import reply_template_render
 from ouvidoria.privacy.crypto import blind_index
 from ouvidoria.rules.eligibility import EarlierCase, check_eligibility
 from ouvidoria.rules.errors import RuleViolation
+from ouvidoria.rules.external import VIAS
 from ouvidoria.rules.identification import clean_document
 from ouvidoria.rules.policies import get_policy
 from ouvidoria.rules.protocol import format_protocol, normalize_protocol
@@ -447,6 +449,8 @@ def _case_context(
         "merits_choices": MERITS_CHOICES,
         "areas": list(Area.objects.filter(entity_id=m.entity_id)) if "forward" in actions else [],
         **_participants_context(view, m, actions),
+        "external_sent": [e for e in events if e.kind == "external_answer_sent"],
+        "vias": VIAS,
         "assignees": list(staff_for_entity(m.entity, CASE_WORKERS)),
         "shown": view.requester(full=full),
         "show_personal": full,
@@ -748,6 +752,32 @@ def _date(post: QueryDict, key: str) -> date | None:
         raise ValidationError({key: ["Data inválida: use o seletor de data (dd/mm/aaaa)."]}) from exc
 
 
+def _do_external_data(request: HttpRequest, m: Manifestation) -> str:
+    m = external_body_record(
+        m,
+        reference=_text(request.POST, "reference"),
+        body_due_on=_date(request.POST, "body_due_on"),
+        actor=_me(request),
+    )
+    return f"Dados do órgão registrados; prazo da manifestação {m.due_on:%d/%m/%Y}."
+
+
+def _do_external_answer_sent(request: HttpRequest, m: Manifestation) -> str:
+    day = _date(request.POST, "sent_on")
+    sent_at = None
+    if day is not None:
+        sent_at = timezone.now() if day == _today() else timezone.make_aware(datetime.combine(day, time(12)))
+    external_answer_send(
+        m,
+        via=_text(request.POST, "via"),
+        sent_at=sent_at,
+        reference=_text(request.POST, "reference"),
+        note=_text(request.POST, "note"),
+        actor=_me(request),
+    )
+    return "Envio da resposta ao órgão registrado."
+
+
 # action slug → (permission, handler)
 ACTIONS: dict[str, tuple[str, Callable[[HttpRequest, Manifestation], str]]] = {
     "atribuir": ("assignment", _do_assign),
@@ -757,6 +787,8 @@ ACTIONS: dict[str, tuple[str, Callable[[HttpRequest, Manifestation], str]]] = {
     "nota": ("internal_note", _do_note),
     "encaminhar": ("forward", _do_forward),
     "acionar-participante": ("participant_handoff", _do_participant_handoff),
+    "dados-orgao": ("external_data", _do_external_data),
+    "envio-orgao": ("external_answer_sent", _do_external_answer_sent),
     "resposta-participante": ("participant_reply", _do_participant_reply),
     "resposta-area": ("area_reply", _do_area_reply),
     "complemento": ("complement_request", _do_complement),
