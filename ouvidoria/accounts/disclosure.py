@@ -179,6 +179,14 @@ class CaseView:
     def may_download(self, attachment: Any) -> bool:
         return bool(self.attachments([attachment]))
 
+    def agreements(self, agreements: Sequence[Any]) -> list[Any]:
+        """Agreements go with the drafts: who may read the answers in preparation reads the terms agreed."""
+        if not self.disclosure.drafts:
+            return []
+        for a in agreements:
+            a.description, a.decision_note = self.text(a.description), self.text(a.decision_note)
+        return list(agreements)
+
     def drafts(self, drafts: Sequence[Any]) -> list[Any]:
         if not self.disclosure.drafts:
             return []

@@ -241,6 +241,8 @@ class Event(models.Model):
         "attachment": _("Anexo"),
         "eligibility_override": _("Admissão na Ouvidoria por decisão do analista"),
         "agreement": _("Acordo registrado"),
+        "agreement_decision": _("Decisão sobre proposta de acordo"),
+        "agreement_payment": _("Pagamento do acordo"),
         "escalation": _("Escalonamento por atraso"),
         "participant_handoff": _("Acionamento de outra participante"),
         "external_data": _("Dados do órgão externo"),
@@ -396,6 +398,15 @@ class Agreement(models.Model):
     description = models.TextField(_("termos do acordo"))
     amount = models.DecimalField(_("valor (R$)"), max_digits=12, decimal_places=2, null=True, blank=True)
     paid_on = models.DateField(_("pago em"), null=True, blank=True)
+    # Seed 001 "Matriz de Responsabilidade": proposals of agreement are decided by the Ouvidor, the Gerente
+    # Administrativo or the Diretor; one of them recording it decides it at once.
+    STATUS_CHOICES = [("proposed", _("Proposto")), ("approved", _("Aprovado")), ("refused", _("Recusado"))]
+    status = models.CharField(_("situação"), max_length=10, choices=STATUS_CHOICES, default="approved")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decidido em"), null=True, blank=True)
+    decision_note = models.TextField(_("observação da decisão"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

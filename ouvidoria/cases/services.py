@@ -12,7 +12,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +26,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from ouvidoria.cases import catalogue_cache
-from ouvidoria.cases.models import Agreement, AnswerDraft, Attachment, Event, Forward, Manifestation, Requester
+from ouvidoria.cases.models import AnswerDraft, Attachment, Event, Forward, Manifestation, Requester
 from ouvidoria.cases.protocols import protocol_issue
 from ouvidoria.cases.selectors import extension_month_counts
 from ouvidoria.entities.models import Area, Entity
@@ -995,48 +994,3 @@ def eligibility_override(
     _record(m, "eligibility_override", actor=actor, actor_label=actor_label, body=reason, assessment=list(assessment))
     m.save()
     return m
-
-
-@transaction.atomic
-def manifestation_agreement(
-    manifestation: Manifestation,
-    *,
-    agreed_on: date,
-    description: str,
-    actor: Actor,
-    amount: Decimal | None = None,
-    paid_on: date | None = None,
-    actor_label: str = "",
-) -> Agreement:
-    """Record an agreement made with the requester; it goes into the monthly spreadsheet of agreements."""
-    m = _locked(manifestation)
-    _transition(m, "internal_note")
-    today = timezone.localdate()
-    if agreed_on > today:
-        raise _invalid("agreed_on", "A data do acordo não pode estar no futuro.")
-    if agreed_on < m.received_on:
-        raise _invalid("agreed_on", "A data do acordo não pode ser anterior ao recebimento da manifestação.")
-    if amount is not None and amount < 0:
-        raise _invalid("amount", "O valor do acordo não pode ser negativo.")
-    if paid_on is not None and paid_on < agreed_on:
-        raise _invalid("paid_on", "O pagamento não pode ser anterior ao acordo.")
-    agreement = Agreement.objects.create(
-        manifestation=m,
-        agreed_on=agreed_on,
-        description=_body(description, "description"),
-        amount=amount,
-        paid_on=paid_on,
-        created_by=actor,  # type: ignore[misc]
-    )
-    _record(
-        m,
-        "agreement",
-        actor=actor,
-        actor_label=actor_label,
-        body=agreement.description,
-        agreement=agreement.pk,
-        agreed_on=agreed_on.isoformat(),
-        amount=str(amount) if amount is not None else None,
-    )
-    m.save()
-    return agreement

@@ -81,8 +81,14 @@ AGREEMENT_HEADER = ("Protocolo", "Data do acordo", "Tipo", "Assunto", "Termos do
 
 def agreement_rows(report: Report) -> list[tuple[Any, ...]]:
     agreements = (
+        # Seed 001 VII: "Planilha Mensal de Controle dos Acordos Realizados pela Ouvidoria": the Ouvidoria's agreements
+        # (its own cases and those external bodies sent it), the approved ones; the payment date as recorded so far.
         Agreement.objects.filter(
-            manifestation__entity=report.entity, agreed_on__gte=report.period_start, agreed_on__lte=report.period_end
+            manifestation__entity=report.entity,
+            manifestation__instance__kind__in=["ombudsman", "external"],
+            status="approved",
+            agreed_on__gte=report.period_start,
+            agreed_on__lte=report.period_end,
         )
         .select_related("manifestation__record_type", "manifestation__subject")
         .order_by("agreed_on", "id")

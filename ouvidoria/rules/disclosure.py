@@ -42,7 +42,17 @@ REDACTED = "[dado pessoal omitido]"
 CONVERSATION = frozenset(
     {"registration", "message_in", "message_out", "complement_request", "answer", "evaluation", "pause_end"}
 )
-INTERNAL = frozenset({"internal_note", "answer_proposal", "answer_rejection", "eligibility_override", "agreement"})
+INTERNAL = frozenset(
+    {
+        "internal_note",
+        "answer_proposal",
+        "answer_rejection",
+        "eligibility_override",
+        "agreement",
+        "agreement_decision",
+        "agreement_payment",
+    }
+)
 WORKFLOW = frozenset(
     {
         "triage",
@@ -128,6 +138,16 @@ TABLE: dict[str, Disclosure] = {
     # Supervises queues, deadlines and the quality of answers: the case and its conversation, no identity, no
     # documents (attachments are where identity documents and receipts are).
     "manager": Disclosure(
+        identity=frozenset(),
+        description=True,
+        events=EVERY_EVENT - FILES,
+        event_scope="all",
+        forwards="all",
+        attachments="none",
+        drafts=True,
+    ),
+    # Answers for the semiannual report and decides agreements: what the manager reads.
+    "director": Disclosure(
         identity=frozenset(),
         description=True,
         events=EVERY_EVENT - FILES,

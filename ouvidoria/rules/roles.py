@@ -13,6 +13,7 @@ ROLE_LABELS: dict[str, str] = {
     "ombudsman": "Ouvidor",
     "area": "Área interna",
     "manager": "Gestor",
+    "director": "Diretor responsável pela Ouvidoria",
     "auditor": "Auditor",
     "admin": "Administrador",
 }
@@ -58,14 +59,19 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "extension",
         "bulk_assign",
         "agreement",
+        "agreement_decide",
         "indicators",
         "reports",
         "reports_write",
     },
     # Sees only what was forwarded to its area and answers it.
     "area": frozenset({"view", "area_reply", "internal_note", "attachment"}),
-    # Indicators and queues, read only, without personal data.
-    "manager": frozenset({"view", "indicators", "reports"}),
+    # Indicators and queues, read only, without personal data; as the "Gerente Administrativo" of seed 001's
+    # "Matriz de Responsabilidade", also decides the agreements proposed ("Definições propostas de acordo").
+    "manager": frozenset({"view", "indicators", "reports", "agreement_decide"}),
+    # Seed 001 "Obrigações legais" VIII and "Matriz de Responsabilidade": the director responsible for the Ouvidoria
+    # answers for the semiannual report (signs it off) and decides agreements; no case work, no personal data.
+    "director": frozenset({"view", "indicators", "reports", "agreement_decide", "report_signoff"}),
     # Reads everything, changes nothing; each view of personal data is recorded like anyone's.
     "auditor": frozenset({"view", "indicators", "reports", "audit"}),
     # Configuration (entities, users, subjects, calendars, templates), not case work.
@@ -78,7 +84,7 @@ PERMISSIONS[FULL_ACCESS] = frozenset().union(*PERMISSIONS.values()) | {"area_rep
 _SIGNERS = frozenset({"ombudsman", FULL_ACCESS})
 
 # Seed 001 puts the Ouvidor's signature on what leaves the Ouvidoria; administrators hold every key.
-TOTP_REQUIRED: frozenset[str] = frozenset({"ombudsman", "admin"})
+TOTP_REQUIRED: frozenset[str] = frozenset({"ombudsman", "director", "admin"})
 
 # The actions on a case that leave an Ouvidoria manifestation only through the Ouvidor: merits and extensions
 # (seed 001 "Responsabilidades"). First-instance cases are the front office's to classify.

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ouvidoria.accounts.access import Access, access_for, denial_message, manifestations_for, staff_for_entity
 from ouvidoria.accounts.decorators import workspace_view
 from ouvidoria.accounts.disclosure import case_view, client_ip, personal_data_record
-from ouvidoria.cases import services
+from ouvidoria.cases import agreements, services
 from ouvidoria.cases.external import external_answer_send, external_body_record
 from ouvidoria.cases.models import Attachment, Manifestation
 from ouvidoria.cases.participants import involves_participants, participant_handoff, participant_reply, participants_for
@@ -423,6 +423,8 @@ def _case_context(
     if "answer_propose" in allowed and "answer" in legal and not access.can("answer", kind):
         actions.add("answer_propose")
     actions &= {permission for permission, _ in ACTIONS.values()}
+    # Shown inside their cards (forwards, hand-offs, agreements), not in the "Ações" panel.
+    panel_actions = actions - {"area_reply", "participant_reply", "agreement_decide"}
     full = show_personal and view.sees_identity
     personal_data_record(
         user=request.user,
@@ -439,11 +441,12 @@ def _case_context(
         "events": events,
         "forwards": forwards,
         "attachments": view.attachments(list(m.attachments.select_related("event"))),
-        "agreements": list(m.agreements.all()) if view.disclosure.drafts else [],
+        "agreements": view.agreements(list(m.agreements.select_related("decided_by"))),
         "earlier": [link.to_manifestation for link in links if link.from_manifestation_id == m.pk],
         "later": [link.from_manifestation for link in links if link.to_manifestation_id == m.pk],
         "pending_draft": pending_draft,
         "actions": actions,
+        "panel_actions": panel_actions,
         "can_approve": access.can("answer_approve", kind) and pending_draft is not None,
         "quota": selectors.extension_quota(m, month_extensions, month_total),
         "merits_choices": MERITS_CHOICES,
@@ -710,15 +713,38 @@ def _do_evaluation(request: HttpRequest, m: Manifestation) -> str:
 
 
 def _do_agreement(request: HttpRequest, m: Manifestation) -> str:
-    services.manifestation_agreement(
+    decided = access_for(request.user).can("agreement_decide", m.instance.kind)
+    agreements.manifestation_agreement(
         m,
         agreed_on=_date(request.POST, "agreed_on") or _today(),
         description=_text(request.POST, "description"),
         amount=_money(request.POST, "amount"),
         paid_on=_date(request.POST, "paid_on"),
+        decided=decided,
         actor=_me(request),
     )
-    return "Acordo registrado."
+    if decided:
+        return "Acordo registrado."
+    return "Proposta de acordo registrada: aguarda a decisão do Ouvidor, do Gerente Administrativo ou do Diretor."
+
+
+def _do_agreement_decide(request: HttpRequest, m: Manifestation) -> str:
+    approve = request.POST.get("decision") == "approve"
+    agreements.agreement_decide(
+        m,
+        agreement_id=_int(request.POST, "agreement") or 0,
+        approve=approve,
+        note=_text(request.POST, "note"),
+        actor=_me(request),
+    )
+    return "Proposta de acordo aprovada." if approve else "Proposta de acordo recusada."
+
+
+def _do_agreement_paid(request: HttpRequest, m: Manifestation) -> str:
+    agreements.agreement_paid(
+        m, agreement_id=_int(request.POST, "agreement") or 0, paid_on=_date(request.POST, "paid_on"), actor=_me(request)
+    )
+    return "Pagamento do acordo registrado."
 
 
 def _money(post: QueryDict, key: str) -> Decimal | None:
@@ -804,6 +830,8 @@ ACTIONS: dict[str, tuple[str, Callable[[HttpRequest, Manifestation], str]]] = {
     "anexar": ("attachment", _do_attach),
     "avaliacao": ("evaluation", _do_evaluation),
     "acordo": ("agreement", _do_agreement),
+    "decidir-acordo": ("agreement_decide", _do_agreement_decide),
+    "pagamento-acordo": ("agreement", _do_agreement_paid),
 }
 
 

@@ -57,7 +57,7 @@ EVERY_PART = frozenset(PARTS)
 
 # --- The expectations (docs/regulation.md, "Papéis") -------------------------------------------------------
 
-ROLES = ["attendant", "analyst", "ombudsman", "area", "manager", "auditor", "admin", "token", "superuser"]
+ROLES = ["attendant", "analyst", "ombudsman", "area", "manager", "director", "auditor", "admin", "token", "superuser"]
 # Who reads the requester's identity in clear, on an ordinary case.
 IDENTITY = {"attendant", "analyst", "ombudsman", "auditor", "token", "superuser"}
 # On a case whose requester asked for a confidential name: only whoever answers the case.
@@ -76,6 +76,7 @@ VISIBLE_PARTS: dict[str, frozenset[str]] = {
     "area": frozenset({"description", "own_forward", "own_reply", "area_attachment"}),
     # The case and its conversation without identity; no documents.
     "manager": frozenset(EVERY_PART - {"attachment", "area_attachment"}),
+    "director": frozenset(EVERY_PART - {"attachment", "area_attachment"}),
     # Configuration, not case work: nothing written by people.
     "admin": frozenset(),
 }
@@ -336,7 +337,7 @@ def test_finding_earlier_cases_by_cpf_records_a_read_of_each_case_found(world, r
     assert _reads(world, role, "workspace_search") == [["document"]]
 
 
-@pytest.mark.parametrize("role", ["area", "manager", "auditor", "admin"])
+@pytest.mark.parametrize("role", ["area", "manager", "director", "auditor", "admin"])
 def test_roles_that_do_not_register_cannot_look_people_up(world, role):
     response = world.clients[role].get(reverse("workspace:requester_history"), {"document": CPF})
     assert world.case.formatted_protocol not in response.content.decode()

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from ouvidoria.cases import agreements
 from ouvidoria.cases import services as cases
 from ouvidoria.cases.tests.factories import EntityFactory, register, signed_in, staff_user
 from ouvidoria.reports import services
@@ -51,7 +52,7 @@ def test_the_agreements_spreadsheet_lists_the_month_agreements_in_pdf_and_xlsx(
     bank, django_capture_on_commit_callbacks
 ):
     case = register(bank, instance="ouvidoria", received_at=datetime(2026, 10, 14, 10, tzinfo=SP))
-    cases.manifestation_agreement(
+    agreements.manifestation_agreement(
         case, agreed_on=case.received_on, description="Estorno de duas parcelas", amount=Decimal("1234.56"), actor=None
     )
     report = services.report_open(entity=bank, kind="bcb-agreements", reference=case.received_on)

@@ -44,8 +44,9 @@ def test_only_the_ouvidor_signs_what_leaves_the_ouvidoria():
     assert not roles.needs_approval("attendant", "first_instance")
 
 
-def test_the_ouvidor_and_administrators_need_a_second_factor():
-    assert {"ombudsman", "admin"} == roles.TOTP_REQUIRED
+def test_the_ouvidor_the_director_and_administrators_need_a_second_factor():
+    # Those who sign (answers, the semiannual report) and those who configure.
+    assert {"ombudsman", "director", "admin"} == roles.TOTP_REQUIRED
 
 
 def test_every_role_has_a_label_and_permissions():
