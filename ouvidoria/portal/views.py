@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -400,3 +400,24 @@ def faq_article(request: HttpRequest, slug: str) -> HttpResponse:
     if article is None:
         raise Http404
     return render(request, "portal/faq_article.html", {"entity": entity, "article": article})
+
+
+def reports(request: HttpRequest, slug: str) -> HttpResponse:
+    """The Ouvidoria's semiannual reports the entity published (seed 001 "Relatório Semestral": "divulgar
+    semestralmente, nos respectivos sítios eletrônicos na internet, informações relativas às atividades")."""
+    from ouvidoria.reports.publication import published_reports
+    from ouvidoria.rules.reports import period_label, report_kind
+
+    entity = _entity(slug)
+    rows = [(r, period_label(report_kind(r.kind), r.period_start)) for r in published_reports(entity)]
+    return render(request, "portal/reports.html", {"entity": entity, "rows": rows})
+
+
+def report_pdf(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    from ouvidoria.reports.publication import published_reports
+
+    report = published_reports(_entity(slug)).filter(pk=pk).first()
+    if report is None or not report.pdf:
+        raise Http404
+    name = f"relatorio-ouvidoria-{slug}-{report.period_start:%Y-%m}.pdf"
+    return FileResponse(report.pdf.open("rb"), as_attachment=False, filename=name, content_type="application/pdf")

@@ -43,6 +43,22 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     keep_until = models.DateField(_("guardar até"), null=True, blank=True)
+    # Seed 001 "Obrigações legais" VIII: the Diretor responsável answers for the semiannual report.
+    signed_off_at = models.DateTimeField(_("aprovado pelo Diretor em"), null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Seed 001 "Relatório Semestral": "divulgar semestralmente, nos respectivos sítios eletrônicos".
+    published_at = models.DateTimeField(_("publicado no portal em"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # RN 323 art. 4 §1: the yearly report is sent to the ANS's Ouvidoria.
+    sent_at = models.DateTimeField(_("enviado ao regulador em"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_reference = models.CharField(_("protocolo do envio"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -60,3 +76,22 @@ class Report(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status == "done"
+
+
+class ReportReminder(models.Model):
+    """A reminder given to the Ouvidor that a report is due to the regulator: once per report period and level."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30)
+    period_start = models.DateField()
+    level = models.PositiveSmallIntegerField()
+    recipients = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "kind", "period_start", "level"], name="report_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period_start} ({self.level})"

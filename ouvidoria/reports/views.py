@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ouvidoria.accounts.access import access_for, restrict
 from ouvidoria.accounts.decorators import workspace_view
 from ouvidoria.cases.selectors import accessible_entities
-from ouvidoria.reports import services
+from ouvidoria.reports import publication, services
 from ouvidoria.reports.models import Report
 from ouvidoria.rules import reports as rules
 from ouvidoria.rules.errors import RuleViolation
@@ -77,7 +78,10 @@ def report_new(request: HttpRequest) -> HttpResponse:
 @workspace_view
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    can_write = access_for(request.user).can("reports_write")
+    access = access_for(request.user)
+    can_write = access.can("reports_write")
+    if request.method == "POST" and {"signoff", "publish", "sent"} & set(request.POST):
+        return _after_generation(request, report)
     if request.method == "POST":
         if not can_write:
             raise Http404
@@ -102,8 +106,35 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "period": rules.period_label(rules.report_kind(report.kind), report.period_start),
             "sections": services.report_sections_for_display(report),
             "can_write": can_write and not report.is_final and report.status not in {"queued", "running"},
+            "can_sign_off": access.can("report_signoff") and report.is_final and report.signed_off_at is None,
+            "can_publish": can_write and report.is_final,
+            "public_url": reverse("portal:reports", args=[report.entity.slug]),
+            "send_by": rules.send_by(rules.report_kind(report.kind), report.period_end),
         },
     )
+
+
+def _after_generation(request: HttpRequest, report: Report) -> HttpResponse:
+    """The Diretor's sign-off, the publication on the portal and the sending to the regulator."""
+    access = access_for(request.user)
+    user: Any = request.user
+    try:
+        if "signoff" in request.POST:
+            if not access.can("report_signoff"):
+                raise Http404
+            publication.report_sign_off(report, actor=user)
+            messages.success(request, "Relatório aprovado pelo Diretor responsável pela Ouvidoria.")
+        elif not access.can("reports_write"):
+            raise Http404
+        elif "publish" in request.POST:
+            publication.report_publish(report, actor=user)
+            messages.success(request, "Relatório publicado no portal da entidade.")
+        else:
+            publication.report_mark_sent(report, actor=user, reference=request.POST.get("reference", ""))
+            messages.success(request, "Envio ao regulador registrado.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("reports:detail", pk=report.pk)
 
 
 @workspace_view

@@ -28,6 +28,13 @@ class ReportKind:
     source: str
     # Compare each month with the same month of the year before (ANS art. 4 VI a).
     compare_previous_year: bool = False
+    # The Diretor responsável signs it off (seed 001 "Obrigações legais" VIII), and it is then published on the
+    # entity's site, the portal (seed 001 "Relatório Semestral": "divulgar semestralmente, nos respectivos sítios").
+    director_signs: bool = False
+    published: bool = False
+    # Sent to a regulator, by a due date (RN 323 art. 4 §1: "encaminhar à Ouvidoria da ANS … ao final de cada ano
+    # civil").
+    sent_to: str = ""
 
 
 _QUALITATIVE = (("analysis", "Análise qualitativa"),)
@@ -65,6 +72,8 @@ KINDS: dict[str, ReportKind] = {
             # seed 001
             "Res. CMN nº 4.860/2020 e Res. BCB nº 28/2020 (manual da Ouvidoria, relatório semestral e obrigações "
             "legais VIII)",
+            director_signs=True,
+            published=True,
         ),
         ReportKind(
             "ans-yearly",
@@ -74,6 +83,7 @@ KINDS: dict[str, ReportKind] = {
             _ACTIONS,
             "RN ANS nº 323/2013, art. 4º, VI e §1º",  # seed 002
             compare_previous_year=True,
+            sent_to="Ouvidoria da ANS",
         ),
     )
 }
@@ -150,3 +160,25 @@ def months(start: date, end: date) -> list[date]:
         out.append(current)
         current = (current + timedelta(days=32)).replace(day=1)
     return out
+
+
+# Reminders to the Ouvidor before a report is due to its regulator, in calendar days left (and on the day, or late).
+REMINDER_DAYS: tuple[int, ...] = (20, 10, 5, 1, 0)
+
+
+def send_by(kind: ReportKind, period_end: date) -> date | None:
+    """When the report of a period must reach its regulator, for the kinds that are sent.
+
+    RN 323 art. 4 §1 says "ao final de cada ano civil" without a day, and a report of the calendar year is complete
+    only once the year is over (reports are generated after their period: docs/regulation.md). **Choice**: by the
+    last day of January of the following year.
+    """
+    if not kind.sent_to:
+        return None
+    return date(period_end.year + 1, 1, 31)
+
+
+def reminder_level(days_left: int) -> int | None:
+    """The reminder due with ``days_left`` calendar days to the due date (negative: late), or None."""
+    reached = [level for level in REMINDER_DAYS if days_left <= level]
+    return min(reached) if reached else None

@@ -420,6 +420,8 @@ NO_PERSONAL_DATA = {
     "portal:contact": "citizen portal: the citizen's own form",
     "portal:ombudsman": "citizen portal: the citizen's own form",
     "portal:received": "citizen portal: the protocol just issued",
+    "portal:reports": "citizen portal: the semiannual reports published (aggregate figures)",
+    "portal:report_pdf": "citizen portal: a published semiannual report (aggregate figures)",
     "portal:chat": "citizen portal: the assistant",
     "portal:faq": "citizen portal",
     "portal:faq_article": "citizen portal",
