@@ -6,6 +6,7 @@ The table itself is ``ouvidoria.rules.disclosure`` (plain Python, with its sourc
 rows through it.
 """
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -112,6 +113,16 @@ class CaseView:
             return [f for f in rule.IDENTITY_FIELDS if f in values and self.disclosure.sees(f)]
         return [f for f in ("name", "social_name") if f in values and self.disclosure.sees(f)]
 
+    def read_in_clear(self, *, full: bool, texts: Sequence[str] = ()) -> list[str]:
+        """What a page or answer showing ``requester(full=full)`` and the free ``texts`` reads of the identity: the
+        fields shown, and those the free text spells out (a CPF written in the description is read too)."""
+        if not self.sees_identity:
+            return []
+        shown = self.shown_in_clear(full=full)
+        joined = "\n".join(t for t in texts if t)
+        spelled = rule.fields_in(joined, self.identity_values()) if joined else []
+        return [f for f in rule.IDENTITY_FIELDS if f in shown or f in spelled]
+
     # --- free text ---
 
     def text(self, value: str) -> str:
@@ -121,12 +132,7 @@ class CaseView:
         values = self.identity_values()
         if not values:
             return value
-        return rule.redact(
-            value,
-            names=[values.get("name", ""), values.get("social_name", "")],
-            numbers=[values.get("document", ""), values.get("phone", "")],
-            exact=[values.get("email", ""), values.get("address", ""), values.get("document", "")],
-        )
+        return rule.redact_identity(value, values)
 
     @property
     def description(self) -> str | None:
@@ -195,6 +201,28 @@ class CaseView:
         return list(drafts)
 
 
+def linked_visible(role: str, case: Any, linked: Sequence[Any]) -> list[Any]:
+    """The cases linked to ``case`` that a ``role`` may be shown from it.
+
+    A requester who asked for a confidential name is often the same person (the same requester row) as on the
+    earlier, ordinary case the Ouvidoria case cites: a link between the two would name them to whoever reads the
+    ordinary one. So a role that may not identify the requester on a confidential case sees no link from it or to
+    it, although it may see each case on its own.
+    """
+    base = rule.TABLE.get(role, rule.NOTHING)
+    if not base.identity:
+        return list(linked)  # reads no identity anywhere: a link reveals nothing
+
+    def hides(m: Any) -> bool:
+        if not m.name_confidential:
+            return False
+        return not rule.disclosure_for(role, instance_kind=m.instance.kind, name_confidential=True).identity
+
+    if hides(case):
+        return []
+    return [m for m in linked if not hides(m)]
+
+
 def _area_members(access: Access) -> frozenset[int]:
     if not access.area_ids:
         return frozenset()
@@ -212,6 +240,40 @@ def case_view(user: Any, manifestation: Any) -> CaseView:
     disclosed = rule.disclosure_for(access.role, instance_kind=kind, name_confidential=manifestation.name_confidential)
     members = _area_members(access) if disclosed.event_scope == "own" or disclosed.attachments == "own" else frozenset()
     return CaseView(access=access, manifestation=manifestation, disclosure=disclosed, area_members=members)
+
+
+def search_visible(user: Any, rows: Sequence[Any], text: str) -> list[Any]:
+    """The queue's search results ``user`` may see as matches.
+
+    The search runs over the description and messages as written; a role that reads them redacted (or not at all)
+    must not learn which cases mention a person by finding them through words it cannot read: a case that matched
+    only through the requester's own name, CPF, e-mail, phone or address is left out for it, and a role that reads
+    no description finds cases by protocol only.
+    """
+    from ouvidoria.cases.models import Requester
+    from ouvidoria.cases.search import fold, is_protocol_search
+
+    if not text.strip() or is_protocol_search(text):
+        return list(rows)
+    words = fold(text).split()
+    requesters = Requester.objects.in_bulk([m.requester_id for m in rows if m.requester_id])
+    access = access_for(user)
+    shown = []
+    for m in rows:
+        kind = m.instance.kind
+        disclosed = rule.disclosure_for(access.role, instance_kind=kind, name_confidential=m.name_confidential)
+        if not disclosed.description:
+            continue
+        requester = requesters.get(m.requester_id) if not m.anonymous else None
+        if disclosed.redacts_free_text and requester is not None:
+            values = {f: str(getattr(requester, f, "") or "") for f in rule.IDENTITY_FIELDS}
+            numbers = "|".join(re.sub(r"\D", "", values[f]) for f in ("document", "phone"))
+            if any(rule.fields_in(word, values) for word in words) or any(
+                len(digits := re.sub(r"\D", "", word)) >= 4 and digits in numbers for word in words
+            ):
+                continue
+        shown.append(m)
+    return shown
 
 
 # --- The record of reads (LGPD art. 37) ----------------------------------------------------------------------

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.utils.serializer_helpers import BindingDict
 
-from ouvidoria.accounts.disclosure import CaseView
+from ouvidoria.accounts.disclosure import CaseView, linked_visible
 from ouvidoria.cases.models import Attachment, Event, Forward, Manifestation
 from ouvidoria.cases.selectors import deadline_view
 from ouvidoria.catalogue.models import Subject
@@ -281,7 +281,8 @@ class ManifestationDetailSerializer(ManifestationListSerializer):
         return list(AttachmentSerializer(shown, many=True).data)
 
     def get_earlier_protocols(self, m: Manifestation) -> list[str]:
-        return [e.protocol for e in m.earlier.all()]
+        view = self._view()
+        return [e.protocol for e in linked_visible(view.access.role, m, list(m.earlier.select_related("instance")))]
 
 
 # --- Action payloads --------------------------------------------------------------------------------------

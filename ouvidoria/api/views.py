@@ -157,9 +157,11 @@ class ManifestationViewSet(viewsets.GenericViewSet[Manifestation]):
         """The case as the caller may read it; the identity given in clear is recorded as read (LGPD art. 37)."""
         view = case_view(request.user, m)
         body = s.ManifestationDetailSerializer(m, context={"case_view": view}).data
+        texts = [body.get("description") or "", *(e.get("body", "") for e in body.get("timeline", []))]
+        texts += [t or "" for f in body.get("forwards", []) for t in (f.get("question"), f.get("reply"))]
         personal_data_record(
             user=request.user,
-            reads=[(m, view.shown_in_clear(full=True))],
+            reads=[(m, view.read_in_clear(full=True, texts=texts))],
             channel="api_token" if getattr(request.user, "token", None) is not None else "api_session",
             ip_address=client_ip(request),
         )

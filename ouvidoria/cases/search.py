@@ -97,6 +97,11 @@ def search_page_ids(
     return [row[0] for row in rows]
 
 
+def is_protocol_search(text: str) -> bool:
+    """Is ``text`` a protocol (in any format) rather than words to search?"""
+    return _protocol_in(text.strip()) is not None
+
+
 def _protocol_in(text: str) -> str | None:
     """The protocol ``text`` is, typed in any format; None when it is words to search."""
     digits = normalize_protocol(text)

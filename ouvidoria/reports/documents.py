@@ -9,6 +9,7 @@ from ouvidoria.cases.models import Agreement
 from ouvidoria.reports import figures, render
 from ouvidoria.reports.models import Report
 from ouvidoria.rules import reports as rules
+from ouvidoria.rules.disclosure import IDENTITY_FIELDS, redact_identity
 
 
 def build(report: Report, *, progress: Callable[[int], None]) -> tuple[bytes, bytes]:
@@ -90,7 +91,7 @@ def agreement_rows(report: Report) -> list[tuple[Any, ...]]:
             agreed_on__gte=report.period_start,
             agreed_on__lte=report.period_end,
         )
-        .select_related("manifestation__record_type", "manifestation__subject")
+        .select_related("manifestation__record_type", "manifestation__subject", "manifestation__requester")
         .order_by("agreed_on", "id")
     )
     return [
@@ -99,7 +100,8 @@ def agreement_rows(report: Report) -> list[tuple[Any, ...]]:
             a.agreed_on,
             a.manifestation.record_type.label,
             a.manifestation.subject.label if a.manifestation.subject else "",
-            a.description,
+            # Reports carry no personal data (docs/regulation.md "Papéis"): the terms without the requester's.
+            _without_identity(a.description, a.manifestation.requester),
             a.amount,
             a.paid_on,
         )
@@ -124,3 +126,9 @@ def _shown(value: Any, unit: str) -> str:
 
 def _percent(rate: float | None) -> float:
     return 0.0 if rate is None else round(100 * rate, 1)
+
+
+def _without_identity(text: str, requester: Any) -> str:
+    if requester is None:
+        return text
+    return redact_identity(text, {f: str(getattr(requester, f, "") or "") for f in IDENTITY_FIELDS})

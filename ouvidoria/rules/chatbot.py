@@ -77,7 +77,11 @@ def next_state(state: str, choice: str) -> str | None:
 
 # --- Sensitive data -------------------------------------------------------------------------------------------
 
-_CPF = re.compile(r"(?<!\d)\d{3}\.?\d{3}\.?\d{3}-?\d{2}(?!\d)")
+# A CPF as people type it: dots, dashes, spaces, commas or underscores between the groups, or none.
+_CPF = re.compile(r"(?<!\d)\d{3}[\s.,_]?\d{3}[\s.,_]?\d{3}[\s.,_-]?\d{2}(?!\d)")
+# Contact data: not sensitive, but personal, and the chatbot keeps no identity in its transcripts.
+_EMAIL = re.compile(r"[\w.+-]+\s?@\s?[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\d])(?:\+?55[\s-]?)?(?:\(?\d{2}\)?[\s-]?)?9?\d{4}[\s.-]?\d{4}(?!\d)")
 _CARD = re.compile(r"(?<!\d)(?:\d[ -]?){13,19}(?!\d)")
 # Health terms (LGPD art. 5 II, sensitive data). Matched on folded text, whole words or word starts.
 HEALTH_TERMS = (
@@ -108,6 +112,7 @@ HEALTH_TERMS = (
 )
 
 CPF_MASK = "[CPF removido]"
+CONTACT_MASK = "[contato removido]"
 CARD_MASK = "[número de cartão removido]"
 HEALTH_MASK = "[informação de saúde removida]"
 
@@ -115,13 +120,18 @@ HEALTH_MASK = "[informação de saúde removida]"
 @dataclass(frozen=True)
 class Screened:
     text: str
-    found: tuple[str, ...]  # "cpf", "card", "health"
+    found: tuple[str, ...]  # "cpf", "card", "health", "contact"
 
     @property
     def warning(self) -> str:
         if not self.found:
             return ""
-        names = {"cpf": "CPF", "card": "número de cartão", "health": "informações de saúde"}
+        names = {
+            "cpf": "CPF",
+            "card": "número de cartão",
+            "health": "informações de saúde",
+            "contact": "e-mail ou telefone",
+        }
         listed = ", ".join(names[f] for f in self.found)
         return (
             f"Por segurança, este canal não trata dados sensíveis: removemos da conversa {listed}. "
@@ -147,7 +157,8 @@ def _luhn(digits: str) -> bool:
 
 
 def screen(text: str) -> Screened:
-    """Mask CPF numbers, card numbers (Luhn-valid runs of 13–19 digits) and sentences with health terms."""
+    """Mask CPF numbers, card numbers (Luhn-valid runs of 13–19 digits), e-mail addresses and phone numbers, and
+    sentences with health terms."""
     found: list[str] = []
 
     def card(match: re.Match[str]) -> str:
@@ -162,6 +173,9 @@ def screen(text: str) -> Screened:
     if _CPF.search(masked):
         found.append("cpf")
         masked = _CPF.sub(CPF_MASK, masked)
+    if _EMAIL.search(masked) or _PHONE.search(masked):
+        found.append("contact")
+        masked = _PHONE.sub(CONTACT_MASK, _EMAIL.sub(CONTACT_MASK, masked))
     sentences = re.split(r"(?<=[.!?;\n])\s*", masked)
     kept = []
     for sentence in sentences:

@@ -196,7 +196,8 @@ def disclosure_for(role: str, *, instance_kind: str, name_confidential: bool = F
 # --- Taking the requester's identity out of free text --------------------------------------------------------
 
 _NAME_PARTICLES = frozenset({"da", "de", "do", "das", "dos", "e", "di", "du", "del", "van", "von"})
-_SEPARATORS = r"[\s.\-/()]*"
+# Between the digits of a CPF or phone number as people type them: spaces, dots, dashes, slashes, commas, underscores.
+_SEPARATORS = r"[\s.,_\-/()]{0,3}"
 
 
 def _fold_char(ch: str) -> str:
@@ -212,7 +213,7 @@ def _fold(text: str) -> str:
 def _name_tokens(names: Iterable[str]) -> set[str]:
     tokens = set()
     for name in names:
-        for token in re.findall(r"\w+", _fold(name)):
+        for token in re.findall(r"\w+", _fold(unicodedata.normalize("NFKC", name))):
             if len(token) >= 3 and token not in _NAME_PARTICLES and not token.isdigit():
                 tokens.add(token)
     return tokens
@@ -225,11 +226,24 @@ def _digits_pattern(value: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\d)" + _SEPARATORS.join(digits) + r"(?!\d)")
 
 
+def _with_local_numbers(numbers: Iterable[str]) -> list[str]:
+    """Each number, and a phone number also without its area code (as people often write it)."""
+    out = []
+    for number in numbers:
+        digits = re.sub(r"\D", "", number)
+        out.append(digits)
+        if len(digits) in (10, 11):
+            out.append(digits[2:])
+    return out
+
+
 def redact(text: str, *, names: Iterable[str] = (), numbers: Iterable[str] = (), exact: Iterable[str] = ()) -> str:
     """``text`` without the requester's identity: each word of their names (accents and case ignored), their CPF,
     CNPJ or phone number with or without punctuation, and their e-mail address or street address as written."""
     if not text:
         return text
+    # Compatibility forms first: full-width digits, decomposed accents and the like read as what they look like.
+    original, text = text, unicodedata.normalize("NFKC", text)
     spans: list[tuple[int, int]] = []
     folded = _fold(text)
     for value in exact:
@@ -240,7 +254,7 @@ def redact(text: str, *, names: Iterable[str] = (), numbers: Iterable[str] = (),
         while start != -1:
             spans.append((start, start + len(needle)))
             start = folded.find(needle, start + len(needle))
-    for number in numbers:
+    for number in _with_local_numbers(numbers):
         pattern = _digits_pattern(number)
         if pattern is not None:
             spans += [m.span() for m in pattern.finditer(text)]
@@ -250,7 +264,7 @@ def redact(text: str, *, names: Iterable[str] = (), numbers: Iterable[str] = (),
             if match.group() in tokens:
                 spans.append(match.span())
     if not spans:
-        return text
+        return original
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
@@ -264,6 +278,33 @@ def redact(text: str, *, names: Iterable[str] = (), numbers: Iterable[str] = (),
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+def redact_identity(text: str, values: dict[str, str]) -> str:
+    """``text`` without the requester's identity given as field → value (``IDENTITY_FIELDS``)."""
+    return redact(
+        text,
+        names=[values.get("name", ""), values.get("social_name", "")],
+        numbers=[values.get("document", ""), values.get("phone", "")],
+        exact=[values.get("email", ""), values.get("address", ""), values.get("document", "")],
+    )
+
+
+def fields_in(text: str, values: dict[str, str]) -> list[str]:
+    """The identity fields (of ``values``, field → value) that ``text`` spells out: what reading it in clear reads."""
+    found = []
+    for field, value in values.items():
+        if not value or field == "gender":
+            continue
+        if field in NAME_FIELDS:
+            hit = redact(text, names=[value]) != text
+        elif field in ("document", "phone"):
+            hit = redact(text, numbers=[value], exact=[value]) != text
+        else:
+            hit = redact(text, exact=[value]) != text
+        if hit:
+            found.append(field)
+    return found
 
 
 def mask(value: str, keep_start: int = 3, keep_end: int = 2) -> str:

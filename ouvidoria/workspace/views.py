@@ -23,7 +23,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ouvidoria.accounts.access import Access, access_for, denial_message, manifestations_for, staff_for_entity
 from ouvidoria.accounts.decorators import workspace_view
-from ouvidoria.accounts.disclosure import case_view, client_ip, personal_data_record
+from ouvidoria.accounts.disclosure import (
+    case_view,
+    client_ip,
+    linked_visible,
+    personal_data_record,
+    search_visible,
+)
 from ouvidoria.cases import agreements, services
 from ouvidoria.cases.external import external_answer_send, external_body_record
 from ouvidoria.cases.models import Attachment, Manifestation
@@ -99,7 +105,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     start = (page - 1) * selectors.PAGE_SIZE
     rows = selectors.queue_page(request.user, filters, today, start, selectors.PAGE_SIZE + 1)
     has_next = len(rows) > selectors.PAGE_SIZE
-    rows = rows[: selectors.PAGE_SIZE]
+    # Pages are windows of the matches; within one, what the role may not find through a person's data is left out.
+    rows = search_visible(request.user, rows[: selectors.PAGE_SIZE], filters.q)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -352,12 +359,15 @@ def eligibility_check(request: HttpRequest) -> HttpResponse:
 
 
 @workspace_view
+@require_POST
 def requester_history(request: HttpRequest) -> HttpResponse:
     """As the attendant types the CPF/CNPJ or e-mail: the requester's earlier protocols (blind-index look-up), to
-    link them and to see the history before answering (seed 001 "Análise da Demanda": relationship history)."""
+    link them and to see the history before answering (seed 001 "Análise da Demanda": relationship history).
+
+    POST, so that a CPF or an e-mail never travels in a URL (server and proxy logs, browser history)."""
     access = access_for(request.user)
     cases: list[Manifestation] = []
-    document, email = request.GET.get("document", "").strip(), request.GET.get("email", "").strip().lower()
+    document, email = request.POST.get("document", "").strip(), request.POST.get("email", "").strip().lower()
     hashes = Q(pk__in=[])
     if document:
         try:
@@ -368,12 +378,14 @@ def requester_history(request: HttpRequest) -> HttpResponse:
     if "@" in email:
         hashes |= Q(requester__email_hash=blind_index(email))
     if access.can("register") and (document or email):
-        cases = list(
+        found = (
             manifestations_for(request.user)
             .filter(hashes)
             .select_related("entity", "instance", "record_type")
             .order_by("-received_at")[:10]
         )
+        # A confidential case the role may not identify the requester on is not found by the requester's data.
+        cases = [c for c in found if case_view(request.user, c).disclosure.identity]
         # Finding someone's cases by their CPF or e-mail reads their data: each case listed is recorded.
         searched = [f for f, given in (("document", document), ("email", email)) if given]
         personal_data_record(
@@ -409,7 +421,7 @@ def _case_context(
     month_extensions, month_total = extension_month_counts(m) if has_cap else (0, 0)
     links = list(
         Manifestation.earlier.through.objects.filter(Q(from_manifestation=m) | Q(to_manifestation=m)).select_related(
-            "from_manifestation", "to_manifestation"
+            "from_manifestation__instance", "to_manifestation__instance"
         )
     )
     allowed = {
@@ -426,9 +438,15 @@ def _case_context(
     # Shown inside their cards (forwards, hand-offs, agreements), not in the "Ações" panel.
     panel_actions = actions - {"area_reply", "participant_reply", "agreement_decide"}
     full = show_personal and view.sees_identity
+    texts = [
+        view.description or "",
+        *(e.body for e in events),
+        *(t for f in forwards for t in (f.question, f.reply)),
+        *(d.body for d in drafts),
+    ]
     personal_data_record(
         user=request.user,
-        reads=[(m, view.shown_in_clear(full=full))],
+        reads=[(m, view.read_in_clear(full=full, texts=texts))],
         channel="workspace_full" if full else "workspace",
         ip_address=client_ip(request),
     )
@@ -442,8 +460,12 @@ def _case_context(
         "forwards": forwards,
         "attachments": view.attachments(list(m.attachments.select_related("event"))),
         "agreements": view.agreements(list(m.agreements.select_related("decided_by"))),
-        "earlier": [link.to_manifestation for link in links if link.from_manifestation_id == m.pk],
-        "later": [link.from_manifestation for link in links if link.to_manifestation_id == m.pk],
+        "earlier": linked_visible(
+            access.role, m, [link.to_manifestation for link in links if link.from_manifestation_id == m.pk]
+        ),
+        "later": linked_visible(
+            access.role, m, [link.from_manifestation for link in links if link.to_manifestation_id == m.pk]
+        ),
         "pending_draft": pending_draft,
         "actions": actions,
         "panel_actions": panel_actions,

@@ -243,7 +243,9 @@ def test_the_case_page_shows_each_role_only_what_it_may_read_and_records_the_rea
         assert _absent(requester_card, ["document", "email", "phone", "address"]) == []
         assert "529•" in requester_card
         assert "Ver dados completos" in page
-        assert _reads(world, role, "workspace") == [["name", "social_name"]]
+        # The name on the card, and what the description and messages spell out in clear (CPF, e-mail, phone,
+        # address written by the citizen): all of it read, all of it recorded.
+        assert _reads(world, role, "workspace") == [["name", "social_name", "document", "email", "phone", "address"]]
     else:
         assert _absent(page, SPELLINGS) == []
         assert ("Nome sob sigilo" in page) == world.case.name_confidential
@@ -332,14 +334,19 @@ def test_the_queue_and_its_search_show_no_personal_data_to_anyone(world, role):
 
 @pytest.mark.parametrize("role", ["attendant", "analyst", "ombudsman"])
 def test_finding_earlier_cases_by_cpf_records_a_read_of_each_case_found(world, role):
-    response = world.clients[role].get(reverse("workspace:requester_history"), {"document": CPF})
-    assert world.case.formatted_protocol in response.content.decode()
-    assert _reads(world, role, "workspace_search") == [["document"]]
+    response = world.clients[role].post(reverse("workspace:requester_history"), {"document": CPF})
+    if _may_identify(world, role):
+        assert world.case.formatted_protocol in response.content.decode()
+        assert _reads(world, role, "workspace_search") == [["document"]]
+    else:
+        # A confidential case is not found by the data of a requester the role may not identify on it.
+        assert world.case.formatted_protocol not in response.content.decode()
+        assert _reads(world, role, "workspace_search") == []
 
 
 @pytest.mark.parametrize("role", ["area", "manager", "director", "auditor", "admin"])
 def test_roles_that_do_not_register_cannot_look_people_up(world, role):
-    response = world.clients[role].get(reverse("workspace:requester_history"), {"document": CPF})
+    response = world.clients[role].post(reverse("workspace:requester_history"), {"document": CPF})
     assert world.case.formatted_protocol not in response.content.decode()
     assert PersonalDataView.objects.count() == 0
 
@@ -484,3 +491,34 @@ def test_the_admin_registers_no_personal_data():
     for model_admin in admin.site._registry.values():
         for inline in getattr(model_admin, "inlines", []):
             assert inline.model is not Requester
+
+
+@pytest.mark.parametrize("role", ["manager", "director", "area", "admin"])
+def test_the_queue_search_finds_no_case_through_a_requesters_data_the_role_may_not_read(world, role):
+    """A review found a manager finding the case by the requester's surname or CPF written in the description."""
+    client = world.clients[role]
+    for term in ("Valadares", CPF, "52998224", EMAIL):
+        page = client.get(reverse("workspace:queue"), {"tab": "all", "q": term}).content.decode()
+        assert world.case.formatted_protocol not in page, term
+    topic = client.get(reverse("workspace:queue"), {"tab": "all", "q": "MARCA-DESCRICAO"}).content.decode()
+    assert (world.case.formatted_protocol in topic) == (role in ("manager", "director", "area"))
+
+
+def test_a_confidential_case_and_the_earlier_case_it_cites_are_not_linked_for_whoever_may_not_identify(
+    django_capture_on_commit_callbacks,
+):
+    entity = EntityFactory.create(slug="ligacoes", regime="bcb")
+    requester = services.RequesterData(document=CPF, name=NAME, email=EMAIL)
+    sac = register(entity, instance="sac", requester=requester)
+    confidential = register(
+        entity, instance="ouvidoria", requester=requester, name_confidential=True, earlier_protocols=[sac.protocol]
+    )
+    for role, sees_links in (("attendant", False), ("auditor", False), ("analyst", True), ("manager", True)):
+        client = signed_in(staff_user(role, entities=[entity]))
+        page = client.get(reverse("workspace:case", args=[confidential.protocol])).content.decode()
+        assert (sac.formatted_protocol in page) == sees_links, role
+        other = client.get(reverse("workspace:case", args=[sac.protocol])).content.decode()
+        assert (confidential.formatted_protocol in other) == sees_links, role
+    api = APIClient()
+    api.force_authenticate(staff_user("auditor", entities=[entity], username="auditora-api"))
+    assert api.get(f"/api/v1/manifestations/{confidential.protocol}/").json()["earlier_protocols"] == []

@@ -36,6 +36,16 @@ def test_cpf_and_card_numbers_are_masked_and_the_reason_is_given():
     assert "CPF" in screened.warning
 
 
+def test_a_cpf_typed_with_spaces_and_contact_data_are_masked_too():
+    """A review found "529 982 247 25", a phone and an e-mail kept in clear in the transcript."""
+    screened = bot.screen("CPF 529 982 247 25, fone (11) 98765-4321, email Fulana@Exemplo.com.br")
+    for kept in ("529", "98765", "Fulana", "Exemplo"):
+        assert kept not in screened.text
+    assert set(screened.found) == {"cpf", "contact"}
+    assert "e-mail ou telefone" in screened.warning
+    assert bot.screen("O atendimento é 24 horas?").found == ()
+
+
 def test_health_sentences_are_removed_but_the_question_stays():
     screened = bot.screen("Fiz uma cirurgia no mês passado. Como peço reembolso?")
     assert "cirurgia" not in screened.text

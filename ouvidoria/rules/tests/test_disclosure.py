@@ -80,3 +80,17 @@ def test_redacted_text_never_contains_the_name(text):
     # The alphabet cannot spell either word: whatever is left of them came from the name.
     assert "quiteria" not in folded
     assert "valadares" not in folded
+
+
+def test_the_usual_ways_of_writing_a_cpf_or_a_phone_are_all_taken_out():
+    """A review found commas, underscores, full-width digits and a phone without its area code getting through."""
+    for written in ("529,982,247-25", "529_982_247_25", "５２９.９８２.２４７-２５", "529 982 247 25"):
+        assert "247" not in redact(f"CPF {written}.", numbers=["52998224725"]), written
+    assert "4321" not in redact("ligue 98765-4321", numbers=["11987654321"])
+
+
+def test_a_name_typed_with_decomposed_accents_is_taken_out():
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "Quitéria")
+    assert redact(f"sou {decomposed}", names=["Quitéria Valadares"]) == f"sou {REDACTED}"

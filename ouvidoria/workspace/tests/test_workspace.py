@@ -270,11 +270,12 @@ def test_typing_a_known_cpf_shows_the_requesters_earlier_protocols_of_granted_en
     register(EntityFactory.create(), instance="sac")  # same requester, another entity
     client = signed_in(analyst)
     url = reverse("workspace:requester_history")
-    page = client.get(url, {"document": "529.982.247-25"})
+    assert client.get(url, {"document": "529.982.247-25"}).status_code == 405  # never in a URL
+    page = client.post(url, {"document": "529.982.247-25"})
     assert [c.pk for c in page.context["cases"]] == [mine.pk]
     assert mine.formatted_protocol in page.content.decode()
-    assert client.get(url, {"email": "MARIA@example.com"}).context["cases"] == [mine]
-    assert client.get(url, {"document": "111"}).context["cases"] == []
+    assert client.post(url, {"email": "MARIA@example.com"}).context["cases"] == [mine]
+    assert client.post(url, {"document": "111"}).context["cases"] == []
 
 
 def test_linked_protocols_show_on_both_cases(analyst, entity):
