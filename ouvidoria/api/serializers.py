@@ -82,7 +82,9 @@ class RegistrationSerializer(SharedFieldsMixin, serializers.Serializer[Any]):
 class ManifestationListSerializer(serializers.ModelSerializer[Manifestation]):
     protocol_formatted = serializers.SerializerMethodField()
     entity: serializers.SlugRelatedField[Entity] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    subject: serializers.SlugRelatedField[Subject] = serializers.SlugRelatedField(slug_field="label", read_only=True)
+    subject: serializers.SlugRelatedField[Subject] = serializers.SlugRelatedField(
+        slug_field="label", read_only=True, allow_null=True
+    )
     status_label = serializers.SerializerMethodField()
     deadline = serializers.SerializerMethodField()
 
@@ -338,8 +340,12 @@ class ReasonSerializer(serializers.Serializer[Any]):
 
 class EvaluationSerializer(serializers.Serializer[Any]):
     resolved = serializers.BooleanField(required=False, allow_null=True, default=None, label="resolvida")
-    rating = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5, label="nota")
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_LIMIT, label="comentário")
+    rating = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=5, label="nota"
+    )
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_LIMIT, label="comentário"
+    )
 
 
 class LinkSerializer(serializers.Serializer[Any]):

@@ -1,8 +1,8 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from ouvidoria.api import schema, views  # noqa: F401  (schema: registers the OpenAPI extensions)
+from ouvidoria.api import errors, schema, views  # noqa: F401  (schema: registers the OpenAPI extensions)
 
 router = SimpleRouter()
 router.register("manifestations", views.ManifestationViewSet, basename="manifestation")
@@ -14,4 +14,6 @@ urlpatterns = [
     path("v1/deadline/", views.deadline, name="api-deadline"),
     path("v1/catalogues/", views.catalogues, name="api-catalogues"),
     path("v1/", include(router.urls)),
+    # Last: anything else under /api/ (a protocol in the wrong format included) answers the API's JSON 404.
+    re_path(r"^.*$", errors.not_found, name="api-not-found"),
 ]

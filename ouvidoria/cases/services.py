@@ -35,6 +35,7 @@ from ouvidoria.lib.prepared import PreparedInsert, PreparedSelect
 from ouvidoria.notify.requester import requester_notify
 from ouvidoria.privacy.crypto import blind_index
 from ouvidoria.rules import deadlines, workflow
+from ouvidoria.rules.answers import check_filled
 from ouvidoria.rules.attachments import check_attachment
 from ouvidoria.rules.calendars import BRAZILIAN_STATES, FIRST_YEAR
 from ouvidoria.rules.errors import RuleViolation
@@ -224,6 +225,14 @@ def _locked(manifestation: Manifestation) -> Manifestation:
 def _transition(manifestation: Manifestation, action: str) -> str:
     with rule_errors():
         return workflow.check_transition(action, manifestation.status)
+
+
+def _outgoing(value: str, field: str = "body") -> str:
+    """Text that reaches the requester: required, and with every template fill-in completed."""
+    text = _body(value, field)
+    with rule_errors():
+        check_filled(text, field)
+    return text
 
 
 def _body(value: str, field: str = "body", *, required: bool = True) -> str:
@@ -514,7 +523,7 @@ def manifestation_message_out(
     """Keep the requester informed (seed 001: "manter o solicitante informado sobre toda a tramitação")."""
     m = _locked(manifestation)
     _transition(m, "message_out")
-    event = _record(m, "message_out", actor=actor, actor_label=actor_label, body=_body(body))
+    event = _record(m, "message_out", actor=actor, actor_label=actor_label, body=_outgoing(body))
     requester_notify(m, event=event, notice="message_out")
     m.save()
     return m
@@ -617,7 +626,7 @@ def manifestation_request_complement(
         "complement_request",
         actor=actor,
         actor_label=actor_label,
-        body=_body(body),
+        body=_outgoing(body),
         clock_paused=paused,
         reason=None if paused else "A política de prazo não admite suspensão; o prazo continua correndo.",
     )
@@ -657,6 +666,9 @@ def deadline_extend(
     m.extension_count += 1
     m.due_on = deadlines.due_date(policy, m.received_on, entity_calendar(m.entity), extra_days=m.extra_days)
     justification = justification.strip()
+    if justification:
+        with rule_errors():
+            check_filled(justification, "justification")  # the requester is told the reason
     _record(
         m,
         "extension",
@@ -717,7 +729,7 @@ def manifestation_answer(
         "answer",
         actor=actor,
         actor_label=actor_label,
-        body=_body(body),
+        body=_outgoing(body),
         at=now,
         on_time=timezone.localtime(now).date() <= m.due_on,
         due=m.due_on.isoformat(),
@@ -922,11 +934,13 @@ def answer_propose(
     if merits_reason:
         with rule_errors("merits_reason."):
             workflow.merits_for(m.record_type_id, merits_reason)
-    elif m.record_type_id in workflow.TYPES_WITH_MERITS and not m.merits and m.instance.kind == "ombudsman":
+    elif (
+        m.record_type_id in workflow.TYPES_WITH_MERITS and not m.merits and m.instance.kind in ("ombudsman", "external")
+    ):
         raise _invalid("merits_reason", "Proponha a classificação (procedente ou improcedente) com o motivo.")
     draft = AnswerDraft.objects.create(
         manifestation=m,
-        body=_body(body),
+        body=_outgoing(body),
         merits_reason=merits_reason,
         proposed_by=actor,  # type: ignore[misc]
     )

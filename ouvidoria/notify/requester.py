@@ -12,7 +12,7 @@ from typing import Literal
 from ouvidoria.cases.models import Event, Manifestation
 from ouvidoria.notify.models import OutboundEmail
 from ouvidoria.notify.outbox import email_queue
-from ouvidoria.rules.answers import final_answer_footer
+from ouvidoria.rules.answers import courtesies, final_answer_footer
 
 RequesterNotice = Literal["message_out", "answer", "complement_request", "extension"]
 
@@ -39,17 +39,19 @@ def requester_notify(m: Manifestation, *, event: Event, notice: RequesterNotice)
     protocol = m.formatted_protocol
     assert m.requester is not None
     name = m.requester.display_name.strip()
-    parts = [f"Olá, {name}." if name else "Olá."]
+    # The text may come from a template that greets and signs off already: the e-mail does it once, around it.
+    greeting, body, sign_off = courtesies(event.body)
+    parts = [greeting or (f"Olá, {name}." if name else "Olá.")]
     if notice == "answer":
         parts += [
             f"Esta é a resposta à sua manifestação de protocolo {protocol}, recebida em {m.received_on:%d/%m/%Y}.",
-            event.body,
+            body,
             final_answer_footer(protocol=protocol, instance_kind=m.instance.kind),
         ]
     elif notice == "complement_request":
         parts += [
             f"Para continuarmos a análise da sua manifestação de protocolo {protocol}, precisamos de mais informações:",
-            event.body,
+            body,
             "Por favor, responda informando o número do protocolo."
             + (
                 " O prazo de resposta fica suspenso até recebermos o seu retorno."
@@ -62,12 +64,12 @@ def requester_notify(m: Manifestation, *, event: Event, notice: RequesterNotice)
     elif notice == "extension":
         parts += [
             f"Sobre a sua manifestação de protocolo {protocol}:",
-            event.body,
+            body,
             "Seguimos trabalhando na sua manifestação e responderemos dentro do novo prazo.",
         ]
     else:
-        parts += [f"Há uma nova mensagem sobre a sua manifestação de protocolo {protocol}:", event.body]
-    parts.append(f"Atenciosamente,\n{m.instance.label} — {m.entity.name}")
+        parts += [f"Há uma nova mensagem sobre a sua manifestação de protocolo {protocol}:", body]
+    parts.append(sign_off or f"Atenciosamente,\n{m.instance.label} — {m.entity.name}")
     return email_queue(
         key=f"requester:{event.pk}",
         to=to,

@@ -9,6 +9,7 @@ hours and deadlines published).
 import hmac
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -304,9 +305,10 @@ def _case_context(request: HttpRequest, m: Manifestation, **extra: Any) -> dict[
         "complement_form": extra.pop("complement_form", None) or ComplementForm(),
         "evaluation_form": extra.pop("evaluation_form", None) or EvaluationForm(),
         "next_instance_url": _next_instance_url(m),
-        "business_days_left": deadlines.business_days_left(today, m.due_on, entity_calendar(m.entity))
+        # In the policy's own unit, as the entity's page states it ("15 dias corridos"), or how late it is.
+        "time_left": deadlines.time_left(get_policy(m.policy_id), today, m.due_on, entity_calendar(m.entity))
         if m.is_open
-        else None,
+        else "",
         **extra,
     }
 
@@ -318,6 +320,10 @@ def _next_instance_url(m: Manifestation) -> str:
 
 
 def case(request: HttpRequest, protocol: str) -> HttpResponse:
+    if protocol not in request.session.get(SESSION_CASES, []):
+        # A saved link, another device, a session gone: to the look-up with the protocol filled in, asking the
+        # e-mail or CPF again. Whether the protocol exists is not said.
+        return redirect(f"{reverse('portal:lookup')}?{urlencode({'protocolo': format_protocol(protocol)[:40]})}")
     m = _own_case(request, protocol)
     return render(request, "portal/case.html", _case_context(request, m))
 

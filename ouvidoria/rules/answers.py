@@ -25,6 +25,8 @@ PLACEHOLDERS: dict[str, str] = {
 }
 
 _PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
+# A template's fill-in instruction, "[confirmar data com o Financeiro]": words between square brackets.
+_FILL_IN = re.compile(r"\[[^\[\]\n]*[A-Za-zÀ-ÿ]{3,}[^\[\]\n]*\]")
 
 
 def placeholders_in(text: str) -> list[str]:
@@ -41,6 +43,37 @@ def render_placeholders(text: str, values: Mapping[str, str]) -> str:
         if name not in values:
             raise RuleViolation("body", f"Não há valor para o campo {{{name}}} nesta manifestação.")
     return _PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
+
+
+def check_filled(text: str, field: str = "body") -> None:
+    """Refuse text for the requester that still holds a template's fill-in ("[informe o motivo]") or placeholder: it
+    would reach them verbatim (an Ouvidor approved "[confirmar data com o Financeiro]" once)."""
+    left = _FILL_IN.findall(text) + [f"{{{name}}}" for name in placeholders_in(text)]
+    if left:
+        listed = "; ".join(f"“{item}”" for item in dict.fromkeys(left))
+        raise RuleViolation(field, f"Complete o texto antes de enviar: ainda há trecho a preencher — {listed}.")
+
+
+_GREETING = re.compile(
+    r"^\s*(ol[áa]|oi|prezad[oa]s?|car[oa]s?|bom dia|boa tarde|boa noite|senhor|senhora|sr\.|sra\.)\b", re.I
+)
+_SIGN_OFF = re.compile(
+    r"(atenciosamente|cordialmente|respeitosamente|abraços|saudações)[^\n]*(\n[^\n]*){0,3}\s*$", re.I
+)
+
+
+def courtesies(text: str) -> tuple[str, str, str]:
+    """``(greeting, core, sign_off)`` of a text written for the requester: the opening line when it greets ("Olá,
+    Vanessa."), the closing lines when they sign off ("Atenciosamente, …"), "" where there is none. The e-mail around
+    it then greets and signs off once, not twice."""
+    greeting, core, sign_off = "", text.strip(), ""
+    if _GREETING.match(core):
+        greeting, _, core = core.partition("\n")
+        greeting, core = greeting.strip(), core.strip()
+    found = _SIGN_OFF.search(core)
+    if found:
+        core, sign_off = core[: found.start()].strip(), found.group(0).strip()
+    return greeting, core, sign_off
 
 
 def final_answer_footer(*, protocol: str, instance_kind: str) -> str:

@@ -160,6 +160,22 @@ def business_days_left(today: date, due: date, calendar: BusinessCalendar) -> in
     return calendar.business_days_between(today, due)
 
 
+def time_left(policy: DeadlinePolicy, today: date, due: date, calendar: BusinessCalendar) -> str:
+    """What is left of a deadline, in the policy's own unit ("15 dias corridos" stays calendar days everywhere), or
+    how late it is ("atrasada há 3 dias úteis"), in Portuguese."""
+    if policy.unit == "business":
+        n = abs(calendar.business_days_between(today, due))
+        unit = "dia útil" if n == 1 else "dias úteis"
+    else:
+        n = abs((due - today).days)
+        unit = "dia corrido" if n == 1 else "dias corridos"
+    if today > due:
+        return f"atrasada há {n} {unit}"
+    if today == due:
+        return "vence hoje"
+    return f"{n} {unit} restante" + ("" if n == 1 else "s")
+
+
 def deadline_status(today: date, due: date, calendar: BusinessCalendar, warn_business_days: int) -> DeadlineStatus:
     if today > due:
         return "overdue"

@@ -41,6 +41,7 @@ from ouvidoria.entities.services import entity_calendar
 from ouvidoria.notify.selectors import reply_templates_for
 from ouvidoria.notify.services import reply_template_render
 from ouvidoria.privacy.crypto import blind_index
+from ouvidoria.rules import deadlines
 from ouvidoria.rules.eligibility import EarlierCase, check_eligibility
 from ouvidoria.rules.errors import RuleViolation
 from ouvidoria.rules.external import VIAS
@@ -431,9 +432,13 @@ def _case_context(
     }
     # What the status allows, on top of what the role allows: no button for an action the case refuses anyway.
     legal = {a for a, t in TRANSITIONS.items() if m.status in t.allowed_from}
-    actions = {a for a in allowed if a not in TRANSITIONS or a in legal}
+    # An action named after another's transition follows that transition (a proposal is an answer to be).
+    follows = {"answer_propose": "answer"}
+    actions = {a for a in allowed if follows.get(a, a) not in TRANSITIONS or follows.get(a, a) in legal}
     if "answer_propose" in allowed and "answer" in legal and not access.can("answer", kind):
         actions.add("answer_propose")
+    if "answer" in actions and access.can("answer", kind):
+        actions.discard("answer_propose")  # who answers does not propose to themselves
     actions &= {permission for permission, _ in ACTIONS.values()}
     # Shown inside their cards (forwards, hand-offs, agreements), not in the "Ações" panel.
     panel_actions = actions - {"area_reply", "participant_reply", "agreement_decide"}
@@ -467,6 +472,8 @@ def _case_context(
             access.role, m, [link.from_manifestation for link in links if link.to_manifestation_id == m.pk]
         ),
         "pending_draft": pending_draft,
+        # Seed 001: the answer comes after the areas' subsidies; a forward still unanswered is said before it goes.
+        "unanswered_forwards": [f for f in forwards if f.replied_at is None],
         "actions": actions,
         "panel_actions": panel_actions,
         "can_approve": access.can("answer_approve", kind) and pending_draft is not None,
@@ -481,6 +488,9 @@ def _case_context(
         "show_personal": full,
         "can_see_personal": view.sees_identity and not full,
         "business_days_left": selectors.business_days_left(m, today) if m.is_open else None,
+        "time_left": deadlines.time_left(get_policy(m.policy_id), today, m.due_on, entity_calendar(m.entity))
+        if m.is_open
+        else "",
         "external": kind == "external",
         "templates": list(reply_templates_for(m)) if access.can("message_out", kind) else [],
         **extra,

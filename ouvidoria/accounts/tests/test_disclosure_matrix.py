@@ -397,6 +397,7 @@ NO_PERSONAL_DATA = {
     "api-redoc": "the API's documentation page",
     "api-deadline": "a due date for a policy and a date",
     "api-catalogues": "codes and labels of the catalogues",
+    "api-not-found": "the API's JSON 404 for any other address",
     "accounts:login": "sign-in",
     "accounts:otp_verify": "second factor",
     "accounts:totp_setup": "the user's own second factor",

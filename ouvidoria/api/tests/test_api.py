@@ -289,3 +289,35 @@ def test_openapi_schema_is_valid_and_describes_the_token_scheme(tmp_path):
     text = out.read_text()
     assert "ApiToken" in text
     assert "Idempotency-Key" in text
+
+
+def test_an_evaluation_without_a_rating_is_recorded_not_a_500(client):
+    """A schemathesis run found `{}` and `{"resolved": true}` answered with Django's HTML 500."""
+    protocol = client.post(URL, payload(), format="json").data["protocol"]
+    base = f"{URL}{protocol}"
+    client.post(f"{base}/merits/", {"reason": "no_breach"}, format="json")
+    assert client.post(f"{base}/answer/", {"body": "Resposta."}, format="json").status_code == 200
+    response = client.post(f"{base}/evaluation/", {"resolved": True}, format="json")
+    assert response.status_code == 200, response.content
+    assert (response.data["resolved"], response.data["rating"]) == (True, None)
+
+
+def test_bad_json_and_unknown_addresses_answer_json_in_portuguese(client):
+    bad = client.post(URL, data="{não é json", content_type="application/json")
+    assert bad.status_code == 400
+    assert bad.json() == {
+        "body": ["Corpo da requisição ilegível: envie JSON válido (ou multipart/form-data para anexos)."]
+    }
+    missing = client.get(f"{URL}2026%2F1/")
+    assert missing.status_code == 404
+    assert missing["Content-Type"].startswith("application/json")
+    assert "não encontrado" in missing.json()["detail"]
+    assert client.get(URL.rstrip("/")).status_code == 308  # only the final slash missing
+
+
+def test_a_case_without_subject_says_null_as_the_schema_allows(client):
+    from ouvidoria.api.serializers import ManifestationListSerializer
+
+    assert ManifestationListSerializer().fields["subject"].allow_null
+    created = client.post(URL, payload(subject=""), format="json").data
+    assert client.get(created["url"]).data["subject"] is None

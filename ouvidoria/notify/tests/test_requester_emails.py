@@ -93,3 +93,32 @@ def test_each_action_is_emailed_once():
     m.refresh_from_db()
     requester_notify(m, event=event, notice="message_out")
     assert len(mail.outbox) == 1
+
+
+def test_a_template_that_greets_and_signs_off_is_greeted_and_signed_once():
+    """The first week: "Olá, Vanessa Araújo Almeida." … "Olá, Vanessa." in the same e-mail."""
+    m = register()
+    services.manifestation_message_out(
+        m, body="Olá, Maria.\n\nSeu estorno foi feito.\n\nAtenciosamente,\nEquipe da Ouvidoria", actor=None
+    )
+    (email,) = mail.outbox
+    assert email.body.count("Olá") == 1
+    assert email.body.count("Atenciosamente") == 1
+    assert email.body.startswith("Olá, Maria.")
+    assert "Seu estorno foi feito." in email.body
+
+
+def test_text_with_an_unfilled_fill_in_or_placeholder_never_reaches_the_requester():
+    """An Ouvidor approved "[confirmar data com o Financeiro]" and the citizen received it verbatim."""
+    from django.core.exceptions import ValidationError
+
+    m = register()
+    for body in ("O estorno sai em [confirmar data com o Financeiro].", "Seu protocolo é {protocolo}."):
+        with pytest.raises(ValidationError) as refused:
+            services.manifestation_message_out(m, body=body, actor=None)
+        assert "Complete o texto antes de enviar" in refused.value.message_dict["body"][0]
+    with pytest.raises(ValidationError):
+        services.answer_propose(m, body="Resposta: [descreva].", merits_reason="no_breach", actor=None)
+    assert mail.outbox == []
+    services.manifestation_message_out(m, body="Veja o item [1] do contrato.", actor=None)  # a number is not a fill-in
+    assert len(mail.outbox) == 1

@@ -146,7 +146,11 @@ def test_lookup_reveals_nothing_for_a_wrong_pair_and_shows_only_public_events(in
     message = "Não encontramos uma manifestação com esse protocolo e esse e-mail ou CPF."
     assert message in wrong.content.decode()
     assert message in missing.content.decode()
-    assert client.get(reverse("portal:case", args=[m.protocol])).status_code == 404
+    # A saved link without the proof of e-mail or CPF: to the look-up, the protocol filled in, nothing shown.
+    saved = client.get(reverse("portal:case", args=[m.protocol]))
+    assert saved.status_code == 302
+    assert saved["Location"] == f"{reverse('portal:lookup')}?protocolo={m.formatted_protocol}"
+    assert f'value="{m.formatted_protocol}"' in client.get(saved["Location"]).content.decode()
     ok = client.post(
         reverse("portal:lookup"), {"protocol": m.formatted_protocol, "contact": "maria@example.com"}, follow=True
     )

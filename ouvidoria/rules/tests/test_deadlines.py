@@ -419,3 +419,17 @@ def test_deadline_is_monotone_in_days_and_receipt(code, received, extra, calenda
     due = due_date(policy, received, calendar, extra_days=extra)
     assert due_date(policy, received, calendar, extra_days=extra + 1) >= due
     assert due_date(policy, received + timedelta(days=1), calendar, extra_days=extra) >= due
+
+
+def test_time_left_is_said_in_the_policys_own_unit_and_lateness_as_days_late():
+    """The first week: "15 dias corridos" on the entity page, "11 dias úteis" on the look-up, and "-218 dias úteis
+    restantes" for a late case."""
+    from ouvidoria.rules.deadlines import time_left
+
+    sac, bcb = get_policy("sac"), get_policy("bcb-ouvidoria")
+    assert time_left(sac, date(2026, 3, 2), date(2026, 3, 9), NATIONAL) == "7 dias corridos restantes"
+    assert time_left(sac, date(2026, 3, 8), date(2026, 3, 9), NATIONAL) == "1 dia corrido restante"
+    assert time_left(bcb, date(2026, 3, 2), date(2026, 3, 6), BANK) == "4 dias úteis restantes"
+    assert time_left(bcb, date(2026, 3, 6), date(2026, 3, 6), BANK) == "vence hoje"
+    assert time_left(sac, date(2026, 3, 12), date(2026, 3, 9), NATIONAL) == "atrasada há 3 dias corridos"
+    assert time_left(bcb, date(2026, 3, 10), date(2026, 3, 9), BANK) == "atrasada há 1 dia útil"

@@ -284,3 +284,33 @@ def test_linked_protocols_show_on_both_cases(analyst, entity):
     client = signed_in(analyst)
     assert client.get(reverse("workspace:case", args=[second.protocol])).context["earlier"] == [first]
     assert client.get(reverse("workspace:case", args=[first.protocol])).context["later"] == [second]
+
+
+def test_only_the_actions_the_cases_state_and_instance_allow_are_offered(analyst, entity):
+    """The first week: "Resposta conclusiva (para aprovação do Ouvidor)" on an answered case; "Enviar resposta à
+    Ouvidoria" on a SAC case."""
+    from ouvidoria.cases.tests.factories import AreaFactory
+
+    m = register(entity, instance="ouvidoria")
+    services.manifestation_set_merits(m, reason="no_breach", actor=None)
+    services.manifestation_answer(m, body="Resposta.", actor=None)
+    page = signed_in(analyst).get(reverse("workspace:case", args=[m.protocol])).content.decode()
+    assert "Resposta conclusiva (para aprovação do Ouvidor)" not in page
+    area = AreaFactory.create(entity=entity, name="Cobrança")
+    sac = register(entity, instance="sac")
+    services.manifestation_forward(sac, area=area, question="Houve estorno?", actor=None)
+    area_user = staff_user("area", entities=[entity], areas=[area])
+    page = signed_in(area_user).get(reverse("workspace:case", args=[sac.protocol])).content.decode()
+    assert "Enviar resposta ao atendimento" in page
+    assert "Enviar resposta à Ouvidoria" not in page
+
+
+def test_the_ouvidor_is_warned_of_a_forward_still_unanswered_before_approving(entity):
+    from ouvidoria.cases.tests.factories import AreaFactory
+
+    m = register(entity, instance="ouvidoria")
+    services.manifestation_forward(m, area=AreaFactory.create(entity=entity), question="?", actor=None)
+    services.answer_propose(m, body="Resposta.", merits_reason="no_breach", actor=None)
+    ouvidor = signed_in(staff_user("ombudsman", entities=[entity]))
+    page = ouvidor.get(reverse("workspace:case", args=[m.protocol])).content.decode()
+    assert "Atenção: 1 encaminhamento a uma área ainda sem resposta." in page
