@@ -1,6 +1,7 @@
-"""Search over protocol, description and messages (the workspace's search box).
+"""Search over protocol, requester, description and messages (the workspace's search box).
 
-A protocol typed in any format (with or without dots and dashes) finds that case. Otherwise:
+A protocol typed in any format (with or without dots and dashes) finds that case; a CPF/CNPJ (with or without
+punctuation) or an e-mail finds the requester's cases through the blind indexes. Otherwise:
 - on PostgreSQL, full-text search in Portuguese that ignores accents and case and matches word forms ("cobranças"
   finds "cobrança"): the configuration ``pt_unaccent`` and the GIN indexes of migration 0006; the words are read as
   a web search (``"frase exata"``, ``or``, ``-palavra``) and must all be in the description or all in one message;
@@ -8,6 +9,7 @@ A protocol typed in any format (with or without dots and dashes) finds that case
 Internal notes are never searched: only what the requester and the areas wrote or were told.
 """
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -18,6 +20,9 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField
 
 from ouvidoria.cases.models import Event, Manifestation
+from ouvidoria.privacy.crypto import blind_index
+from ouvidoria.rules.errors import RuleViolation
+from ouvidoria.rules.identification import clean_document
 from ouvidoria.rules.protocol import is_valid_protocol, normalize_protocol
 
 SEARCHED_EVENTS = ("message_in", "message_out", "area_reply", "answer")
@@ -55,6 +60,21 @@ def _fold_or_null(value: str | None) -> str | None:
     return None if value is None else fold(value)
 
 
+def person_in(text: str) -> tuple[str, str] | None:
+    """``(field, blind index)`` when ``text`` is a requester's CPF/CNPJ (with or without punctuation) or e-mail:
+    teams look people up first, and the encrypted data is found through its keyed hash, never read in SQL."""
+    text = text.strip()
+    if "@" in text and " " not in text:
+        return "email", blind_index(text.lower())
+    if re.fullmatch(r"[\d\s./-]{11,20}|[0-9A-Za-z]{12}\d{2}|[0-9A-Za-z.\-/]{18}", text):
+        try:
+            _, document = clean_document(text)
+        except RuleViolation:
+            return None
+        return "document", blind_index(document)
+    return None
+
+
 def search_filter(qs: QuerySet[Manifestation], text: str) -> QuerySet[Manifestation]:
     text = text.strip()
     if not text:
@@ -62,6 +82,10 @@ def search_filter(qs: QuerySet[Manifestation], text: str) -> QuerySet[Manifestat
     protocol = _protocol_in(text)
     if protocol:
         return qs.filter(protocol=protocol)
+    person = person_in(text)
+    if person is not None:
+        field, digest = person
+        return qs.filter(**{f"requester__{field}_hash": digest})
     if connection.vendor == "postgresql":
         return _full_text(qs, text)
     return _folded_words(qs, text)
@@ -85,7 +109,7 @@ def search_page_ids(
     ``ordering`` names plain columns of the case ("due_on", "-received_at", "id").
     """
     text = text.strip()
-    if not text or connection.vendor != "postgresql" or _protocol_in(text):
+    if not text or connection.vendor != "postgresql" or _protocol_in(text) or person_in(text):
         found = search_filter(qs, text).order_by(*ordering).values_list("pk", flat=True)
         return list(found[start : start + count])
     query = _search_query(text)

@@ -469,6 +469,8 @@ def manifestation_assign(
         actor=actor,
         actor_label=actor_label,
         assignee=assignee.get_username() if assignee is not None else None,
+        # Who, as people call them: the timeline says to whom it was assigned.
+        assignee_name=(assignee.get_full_name() or assignee.get_username()) if assignee is not None else None,  # type: ignore[attr-defined]
     )
     m.save()
     return m

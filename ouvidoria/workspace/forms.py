@@ -89,7 +89,11 @@ class RegistrationForm(forms.Form):
             Medium.objects.filter(code__in=STAFF_MEDIA).values_list("code", "label")
         )
         f["medium"].initial = "phone"
-        f["record_type"].choices = _choices(RecordType.objects.values_list("code", "label"))  # type: ignore[attr-defined]
+        # No default type: the attendant chooses (a default Denúncia was kept by mistake in the first week).
+        f["record_type"].choices = _choices(  # type: ignore[attr-defined]
+            RecordType.objects.values_list("code", "label"), blank=_("Escolha o tipo…")
+        )
+        f["record_type"].error_messages["required"] = _("Tipo: escolha o tipo da manifestação.")
         f["subject"].choices = _choices(  # type: ignore[attr-defined]
             Subject.objects.filter(active=True).values_list("code", "label"), blank=_("(sem assunto)")
         )

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from ouvidoria.accounts.access import access_for, manifestations_for
-from ouvidoria.cases.models import Forward, Manifestation
+from ouvidoria.cases.models import AnswerDraft, Forward, Manifestation
 from ouvidoria.cases.search import search_page_ids
 from ouvidoria.entities.models import Entity
 from ouvidoria.entities.services import entity_calendar
@@ -24,7 +24,20 @@ TABS: dict[str, str] = {
     "open": "Abertas",
     "all": "Todas",
 }
+# Seed 001: the Ouvidor approves the Ouvidoria's answers; the drafts waiting for them are a view of their own.
+APPROVAL_TAB = ("approval", "Aguardando minha aprovação")
 PAGE_SIZE = 50
+
+
+def tabs_for(user: Any) -> dict[str, str]:
+    """The queue's tabs for this user: the approval tab first for whoever approves answers."""
+    if access_for(user).can("answer_approve"):
+        return {APPROVAL_TAB[0]: APPROVAL_TAB[1], **TABS}
+    return dict(TABS)
+
+
+def _pending_draft() -> Exists:
+    return Exists(AnswerDraft.objects.filter(manifestation=OuterRef("pk"), decided_at__isnull=True))
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,8 @@ def queue(user: Any, filters: QueueFilters, today: date) -> QuerySet[Manifestati
             qs = qs.filter(open_only, due_on__lt=today)
         case "open":
             qs = qs.filter(open_only)
+        case "approval":
+            qs = qs.filter(open_only, _pending_draft()) if access_for(user).can("answer_approve") else qs.none()
     if filters.entity:
         qs = qs.filter(entity__slug=filters.entity)
     if filters.status:
@@ -136,6 +151,8 @@ def tab_counts(user: Any, today: date) -> dict[str, int]:
         overdue=Count("due_on", filter=Q(due_on__lt=today)),
         at_risk=Count("due_on", filter=_at_risk_limits(access_for(user).entity_ids, today)),
     )
+    if access_for(user).can("answer_approve"):
+        counts["approval"] = qs.filter(_pending_draft()).count()
     return counts
 
 

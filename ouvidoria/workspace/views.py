@@ -35,6 +35,7 @@ from ouvidoria.cases.external import external_answer_send, external_body_record
 from ouvidoria.cases.models import Attachment, Manifestation
 from ouvidoria.cases.participants import involves_participants, participant_handoff, participant_reply, participants_for
 from ouvidoria.cases.protocols import protocol_issue
+from ouvidoria.cases.search import person_in
 from ouvidoria.cases.selectors import accessible_entities, deadline_view, extension_month_counts
 from ouvidoria.entities.models import Area, Entity, KeyContact
 from ouvidoria.entities.services import entity_calendar
@@ -91,11 +92,19 @@ def _htmx(request: HttpRequest) -> bool:
 def queue(request: HttpRequest) -> HttpResponse:
     access = access_for(request.user)
     entities = list(accessible_entities(request.user).filter(is_external=False).only("slug", "name"))
-    areas = list(Area.objects.filter(entity__in=[e.pk for e in entities]).values_list("pk", "name").order_by("name"))
+    # With several entities an area's name repeats ("Análise de Crédito" four times): say whose it is.
+    several = len(entities) > 1
+    areas = [
+        (pk, f"{name} — {entity_name}" if several else name)
+        for pk, name, entity_name in Area.objects.filter(entity__in=[e.pk for e in entities])
+        .values_list("pk", "name", "entity__name")
+        .order_by("name", "entity__name")
+    ]
     form = QueueFilterForm(request.GET or None, entities=entities, areas=areas)
     cleaned = form.cleaned_data if form.is_valid() else {}
+    tabs = selectors.tabs_for(request.user)
     tab = request.GET.get("tab", "open")
-    if tab not in selectors.TABS:
+    if tab not in tabs:
         tab = "open"
     filters = selectors.QueueFilters(tab=tab, **{k: v for k, v in cleaned.items() if v not in (None, "")})
     today = _today()
@@ -108,13 +117,22 @@ def queue(request: HttpRequest) -> HttpResponse:
     has_next = len(rows) > selectors.PAGE_SIZE
     # Pages are windows of the matches; within one, what the role may not find through a person's data is left out.
     rows = search_visible(request.user, rows[: selectors.PAGE_SIZE], filters.q)
+    person = person_in(filters.q) if filters.q else None
+    if person is not None:
+        # Finding someone's cases by their CPF or e-mail reads it: each case found is recorded.
+        personal_data_record(
+            user=request.user,
+            reads=[(m, [person[0]]) for m in rows],
+            channel="workspace_search",
+            ip_address=client_ip(request),
+        )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "nav": "queue",
         "form": form,
         "tab": tab,
-        "tabs": selectors.TABS,
+        "tabs": tabs,
         "counts": selectors.tab_counts(request.user, today),
         "rows": [(m, deadline_view(m, today)) for m in rows],
         "page": page,

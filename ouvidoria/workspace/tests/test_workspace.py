@@ -314,3 +314,59 @@ def test_the_ouvidor_is_warned_of_a_forward_still_unanswered_before_approving(en
     ouvidor = signed_in(staff_user("ombudsman", entities=[entity]))
     page = ouvidor.get(reverse("workspace:case", args=[m.protocol])).content.decode()
     assert "Atenção: 1 encaminhamento a uma área ainda sem resposta." in page
+
+
+def test_the_timeline_says_to_whom_a_case_was_assigned_by_name(analyst, entity):
+    m = register(entity)
+    colleague = staff_user("attendant", entities=[entity], username="beto", first_name="Beto", last_name="Souza")
+    services.manifestation_assign(m, assignee=colleague, actor=analyst)
+    page = signed_in(analyst).get(reverse("workspace:case", args=[m.protocol])).content.decode()
+    assert "para Beto Souza" in page
+
+
+def test_the_registration_form_has_no_default_type_and_names_a_missing_one(analyst, entity):
+    client = signed_in(analyst)
+    page = client.get(reverse("workspace:register")).content.decode()
+    assert '<option value="" selected>Escolha o tipo…</option>' in page
+    form = client.get(reverse("workspace:register")).context["form"]
+    assert not form.fields["record_type"].initial
+
+
+def test_the_area_filter_says_which_entity_each_area_belongs_to():
+    from ouvidoria.cases.tests.factories import AreaFactory
+
+    first, second = EntityFactory.create(slug="a", name="Banco A"), EntityFactory.create(slug="b", name="Banco B")
+    for e in (first, second):
+        AreaFactory.create(entity=e, name="Análise de Crédito")
+    client = signed_in(staff_user("analyst", entities=[first, second]))
+    page = client.get(reverse("workspace:queue")).content.decode()
+    assert "Análise de Crédito — Banco A" in page
+    assert "Análise de Crédito — Banco B" in page
+
+
+def test_the_ouvidor_has_a_tab_of_the_answers_waiting_for_their_approval(entity):
+    waiting = register(entity, instance="ouvidoria")
+    services.answer_propose(waiting, body="Resposta.", merits_reason="no_breach", actor=None)
+    register(entity, instance="ouvidoria")  # nothing to approve
+    ouvidor = signed_in(staff_user("ombudsman", entities=[entity]))
+    page = ouvidor.get(reverse("workspace:queue"), {"tab": "approval"})
+    assert "Aguardando minha aprovação" in page.content.decode()
+    assert [m.pk for m, _ in page.context["rows"]] == [waiting.pk]
+    assert page.context["counts"]["approval"] == 1
+    analyst = signed_in(staff_user("analyst", entities=[entity]))
+    assert "Aguardando minha aprovação" not in analyst.get(reverse("workspace:queue")).content.decode()
+
+
+def test_the_queue_finds_a_requesters_cases_by_cpf_or_email_and_records_the_search(analyst, entity):
+    """The first week: teams look people up first; the search found nothing by CPF or e-mail."""
+    from ouvidoria.accounts.models import PersonalDataView
+
+    m = register(entity)
+    register(entity, requester=services.RequesterData(document="111.444.777-35", name="Outra Pessoa", email="o@x.com"))
+    client = signed_in(analyst)
+    for term in ("529.982.247-25", "52998224725", "MARIA@example.com"):
+        page = client.get(reverse("workspace:queue"), {"tab": "all", "q": term})
+        assert [row.pk for row, _ in page.context["rows"]] == [m.pk], term
+    assert PersonalDataView.objects.filter(user=analyst, channel="workspace_search").count() == 3
+    manager = signed_in(staff_user("manager", entities=[entity]))
+    assert manager.get(reverse("workspace:queue"), {"tab": "all", "q": "52998224725"}).context["rows"] == []
