@@ -54,7 +54,8 @@ PUBLIC_EVENTS = frozenset(
         "evaluation",
     }
 )
-FORM_LIMIT = (5, 600)  # submissions per address per 10 minutes
+FORM_LIMIT = (5, 600)  # submissions per address and e-mail per 10 minutes
+FORM_ADDRESS_LIMIT = (40, 600)  # submissions per address per 10 minutes, whatever the e-mails
 LOOKUP_LIMIT = (10, 600)  # look-up attempts per address per 10 minutes
 
 
@@ -198,8 +199,14 @@ def _form_view(request: HttpRequest, slug: str, *, ombudsman: bool) -> HttpRespo
     if request.POST.get("website"):
         # A bot filled the hidden field: answer as if it worked, register nothing.
         return redirect("portal:received", slug=entity.slug)
-    if not ratelimit.allow(request, "form", limit=FORM_LIMIT[0], window_seconds=FORM_LIMIT[1]):
-        return render(request, "portal/too_many.html", context, status=429)
+    # Per address and e-mail together, so that an office behind one address is not blocked by its colleagues; and a
+    # wider cap per address alone, so that a flood with made-up e-mails stops too.
+    email = request.POST.get("email", "")[:254]
+    wait = ratelimit.attempt(request, "form", limit=FORM_LIMIT[0], window_seconds=FORM_LIMIT[1], also=email) or (
+        ratelimit.attempt(request, "form-address", limit=FORM_ADDRESS_LIMIT[0], window_seconds=FORM_ADDRESS_LIMIT[1])
+    )
+    if wait:
+        return render(request, "portal/too_many.html", {**context, "minutes": max(1, -(-wait // 60))}, status=429)
     form = form_class(request.POST, request.FILES, **extra)
     if form.is_valid():
         m = _register(request, entity, form, instance)

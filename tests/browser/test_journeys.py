@@ -121,6 +121,22 @@ def test_the_queue_works_on_a_tablet_without_horizontal_scrolling_of_the_page(ne
     assert page.evaluate("document.activeElement.textContent").strip() == "Pular para o conteúdo"
 
 
+def test_the_queue_on_a_phone_stacks_each_case_instead_of_scrolling_sideways(new_page):
+    """The first week: the staff queue scrolled sideways at 390 px."""
+    from ouvidoria.cases.tests.factories import register
+
+    entity = EntityFactory.create(slug="celular", name="Seguradora com um nome bem comprido S.A.")
+    person("analyst", "celular", entity)
+    for _ in range(3):
+        register(entity, instance="sac")
+    page = new_page(width=390, height=844)
+    sign_in(page, "celular")
+    page.goto("/painel/?tab=all")
+    assert page.locator("tbody tr").count() == 3
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert axe_violations(page) == []
+
+
 def test_the_indicators_dashboard_draws_its_charts_with_tables_beside_them(new_page):
     from datetime import datetime, timedelta
 

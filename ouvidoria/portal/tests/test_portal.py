@@ -68,7 +68,15 @@ def test_bad_input_names_the_field_in_portuguese_and_writes_nothing(insurer):
     assert not Manifestation.objects.exists()
 
 
-def test_the_honeypot_registers_nothing_and_the_rate_limit_stops_floods(insurer):
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """The rate limit counts in fixed windows of the clock: a test must not straddle two."""
+    from ouvidoria.portal import ratelimit
+
+    monkeypatch.setattr(ratelimit.time, "time", lambda: 1_800_000_030.0)
+
+
+def test_the_honeypot_registers_nothing_and_the_rate_limit_stops_floods(insurer, frozen_clock):
     client = Client()
     assert (
         client.post(reverse("portal:contact", args=["horizonte"]), form_data(website="http://spam")).status_code == 302
@@ -161,7 +169,7 @@ def test_lookup_reveals_nothing_for_a_wrong_pair_and_shows_only_public_events(in
     assert by_cpf.status_code == 302
 
 
-def test_lookup_attempts_are_rate_limited(insurer):
+def test_lookup_attempts_are_rate_limited(insurer, frozen_clock):
     client = Client()
     codes = [
         client.post(reverse("portal:lookup"), {"protocol": "1", "contact": "x@example.com"}).status_code
@@ -211,3 +219,36 @@ def test_only_the_opin_structure_answers_its_web_form_through_the_service_desk_i
     m = Manifestation.objects.get()
     assert (m.instance_id, m.policy_id) == ("opin-service-desk", "opin-service-desk")
     assert (m.due_on - m.received_on).days >= 15
+
+
+def test_an_office_behind_one_address_is_limited_per_email_and_told_when_to_try_again(insurer, frozen_clock):
+    """The first week: 5 submissions per address per 10 minutes blocked a whole office behind one address."""
+    client = Client()
+    url = reverse("portal:contact", args=["horizonte"])
+    for person in range(4):
+        for _ in range(5):
+            assert client.post(url, form_data(email=f"pessoa{person}@escritorio.example")).status_code == 302
+    refused = client.post(url, form_data(email="pessoa0@escritorio.example"))
+    assert refused.status_code == 429
+    assert "Tente de novo em 10 minutos" in refused.content.decode()
+    assert client.post(url, form_data(email="pessoa9@escritorio.example")).status_code == 302
+
+
+def test_phones_and_emails_are_links_and_the_assistant_icon_is_an_svg(insurer):
+    insurer.sac_phone, insurer.ombudsman_email = "0800 111 2222", "ouvidoria@horizonte.example"
+    insurer.save()
+    page = Client().get(reverse("portal:entity", args=["horizonte"])).content.decode()
+    assert 'href="tel:08001112222"' in page
+    assert 'href="mailto:ouvidoria@horizonte.example"' in page
+    assert "💬" not in page
+    assert '<svg aria-hidden="true"' in page
+
+
+def test_the_citizen_sees_their_own_description_on_the_look_up(insurer):
+    client = Client()
+    client.post(
+        reverse("portal:contact", args=["horizonte"]), form_data(description="Cobraram duas vezes a parcela 3.")
+    )
+    m = Manifestation.objects.get()
+    page = client.get(reverse("portal:case", args=[m.protocol])).content.decode()
+    assert "Cobraram duas vezes a parcela 3." in page

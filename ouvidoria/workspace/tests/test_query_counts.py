@@ -61,7 +61,7 @@ def test_the_queue_page_with_fifty_rows_stays_at_a_handful_of_queries(client, en
     client.get(url)
     with django_assert_max_num_queries(QUEUE_MAX_QUERIES):
         page = client.get(url)
-    assert page.content.decode().count('<td class="mono">') == 50
+    assert page.content.decode().count('<td class="mono" data-label="Protocolo">') == 50
 
 
 def grow_timeline(m, area, rounds):
