@@ -348,6 +348,7 @@ def _labelled(key: str, rows: list[tuple[Any, int]]) -> list[dict[str, Any]]:
 
 
 def default_period(today: date | None = None) -> tuple[date, date]:
-    """The current month up to today: the dashboard's period when none is asked for."""
+    """The last 30 days, today included: the dashboard's period when none is asked for (on the first days of a
+    month, "the month so far" showed next to nothing)."""
     today = today or timezone.localdate()
-    return today.replace(day=1), today
+    return today - timedelta(days=29), today

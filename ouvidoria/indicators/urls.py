@@ -5,4 +5,5 @@ from ouvidoria.indicators import views
 app_name = "indicators"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("formulas/", views.formulas, name="formulas"),
 ]

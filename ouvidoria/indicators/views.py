@@ -1,5 +1,6 @@
 """The indicators dashboard: the figures of ``manage.py indicators`` for the user's entities, with charts."""
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -62,7 +63,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "indicators/dashboard.html",
-        {"nav": "indicators", "form": form, "f": figures, "charts": charts, "chart_data": chart_data, "kpis": kpis},
+        {
+            "nav": "indicators",
+            "form": form,
+            "f": figures,
+            "charts": charts,
+            "chart_data": chart_data,
+            "kpis": kpis,
+            "period_from": date.fromisoformat(figures["period"]["from"]) if figures else None,
+            "period_to": date.fromisoformat(figures["period"]["to"]) if figures else None,
+        },
         status=status,
     )
 
@@ -88,3 +98,53 @@ def _kpis(f: dict[str, Any]) -> list[tuple[str, str]]:
         ("Satisfação média (1 a 5)", _num(f["satisfaction_avg"])),
         ("Prorrogadas", _pct(f["extension_rate"])),
     ]
+
+
+# Each headline figure and how it is computed, in the users' words (docs/indicators.md has the SQL-level detail).
+FORMULAS: tuple[tuple[str, str, str], ...] = (
+    ("Recebidas", "Manifestações com data de recebimento no período.", "Manual da Ouvidoria: recebidas"),
+    (
+        "Concluídas no período",
+        "Manifestações cuja resposta conclusiva saiu no período, qualquer que seja a data em que foram recebidas.",
+        "Manual da Ouvidoria: encerradas",
+    ),
+    (
+        "Pendentes ao fim do período",
+        "Recebidas até o fim do período e ainda sem resposta conclusiva nem arquivamento nessa data.",
+        "Manual da Ouvidoria: em análise; Manual OPIN §8.4 b",
+    ),
+    (
+        "Tempo médio de resposta",
+        "Média, em dias corridos, do recebimento à resposta conclusiva, entre as recebidas no período já respondidas.",
+        "Manual da Ouvidoria: tempo médio; Manual OPIN §8.5",
+    ),
+    (
+        "Respondidas no prazo",
+        "Das recebidas no período e respondidas, a parte respondida até o prazo (com prorrogações).",
+        "Manual da Ouvidoria: cumprimento do prazo",
+    ),
+    (
+        "Procedentes",
+        "Procedentes ÷ (procedentes + improcedentes), entre as recebidas no período com mérito classificado.",
+        "Manual da Ouvidoria: procedentes e improcedentes",
+    ),
+    (
+        "Resolvidas (avaliação do manifestante)",
+        "Das avaliadas, a parte que o manifestante disse resolvida; as não avaliadas ficam de fora.",
+        "Manual da Ouvidoria: satisfação; consumidor.gov.br",
+    ),
+    ("Satisfação média (1 a 5)", "Média das notas dadas pelos manifestantes que avaliaram.", "Manual da Ouvidoria"),
+    (
+        "Prorrogadas",
+        "Das recebidas no período, a parte com o prazo prorrogado ao menos uma vez (o Banco Central limita a 10 % "
+        "das demandas do mês).",
+        "Manual da Ouvidoria: prazo para resposta",
+    ),
+)
+
+
+@workspace_view
+def formulas(request: HttpRequest) -> HttpResponse:
+    if not access_for(request.user).can("indicators"):
+        raise PermissionDenied
+    return render(request, "indicators/formulas.html", {"nav": "indicators", "formulas": FORMULAS})

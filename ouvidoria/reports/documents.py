@@ -10,6 +10,7 @@ from ouvidoria.reports import figures, render
 from ouvidoria.reports.models import Report
 from ouvidoria.rules import reports as rules
 from ouvidoria.rules.disclosure import IDENTITY_FIELDS, redact_identity
+from ouvidoria.rules.identification import format_cnpj
 
 
 def build(report: Report, *, progress: Callable[[int], None]) -> tuple[bytes, bytes]:
@@ -19,6 +20,7 @@ def build(report: Report, *, progress: Callable[[int], None]) -> tuple[bytes, by
         "spec": spec,
         "period": rules.period_label(spec, report.period_start),
         "entity": report.entity,
+        "entity_cnpj": format_cnpj(report.entity.cnpj) if report.entity.cnpj else "",
         "generated_at": timezone.localtime(),
         "sections": [{"label": label, "text": report.sections.get(code, "")} for code, label in spec.sections],
     }

@@ -29,6 +29,14 @@ def clean_document(value: str) -> tuple[str, str]:
     raise RuleViolation("document", "Documento inválido: informe um CPF (11 dígitos) ou CNPJ (14 caracteres).")
 
 
+def format_cnpj(value: str) -> str:
+    """A CNPJ as printed (00.000.000/0000-00, the alphanumeric one included); anything else as it is."""
+    compact = re.sub(r"[\s./-]", "", value).upper()
+    if len(compact) != 14:
+        return value
+    return f"{compact[:2]}.{compact[2:5]}.{compact[5:8]}/{compact[8:12]}-{compact[12:]}"
+
+
 def clean_phone(value: str) -> str:
     digits = re.sub(r"\D", "", value)
     if digits.startswith("55") and len(digits) in (12, 13):

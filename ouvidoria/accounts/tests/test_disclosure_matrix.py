@@ -403,6 +403,7 @@ NO_PERSONAL_DATA = {
     "accounts:totp_setup": "the user's own second factor",
     "accounts:logout": "sign-out",
     "indicators:dashboard": "aggregate figures (test_exports_and_staff_emails_carry_no_identity)",
+    "indicators:formulas": "how each indicator is computed, no data",
     "reports:list": "the list of regulatory reports",
     "reports:new": "the report form",
     "reports:detail": "aggregate figures of a report",

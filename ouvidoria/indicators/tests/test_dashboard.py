@@ -121,3 +121,23 @@ def test_roles_without_the_indicators_permission_are_refused_and_see_no_link():
     assert attendant.get(URL).status_code == 403
     assert URL not in attendant.get("/painel/").content.decode()
     assert URL in manager.get("/painel/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_dashboard_opens_on_the_last_30_days_in_brazilian_dates_with_an_in_app_formulas_page():
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from ouvidoria.cases.tests.factories import EntityFactory, signed_in, staff_user
+
+    entity = EntityFactory.create(slug="painel")
+    client = signed_in(staff_user("manager", entities=[entity]))
+    page = client.get(reverse("indicators:dashboard")).content.decode()
+    today = timezone.localdate()
+    assert f"Período de {today - timedelta(days=29):%d/%m/%Y} a {today:%d/%m/%Y}" in page
+    assert "docs/indicators.md" not in page
+    formulas = client.get(reverse("indicators:formulas")).content.decode()
+    assert "Respondidas no prazo" in formulas
+    assert signed_in(staff_user("attendant", entities=[entity])).get(reverse("indicators:formulas")).status_code == 403
