@@ -35,7 +35,7 @@ from ouvidoria.rules.eligibility import EarlierCase, check_eligibility, earlier_
 from ouvidoria.rules.errors import RuleViolation
 from ouvidoria.rules.identification import clean_document
 from ouvidoria.rules.policies import default_policy_code, get_policy, web_contact_instance
-from ouvidoria.rules.protocol import format_protocol, normalize_protocol
+from ouvidoria.rules.protocol import format_protocol, looks_like_protocol, normalize_protocol
 
 SESSION_CASES = "portal_cases"
 # Timeline entries the requester sees: never internal notes, forwards, drafts or staff-only decisions.
@@ -117,6 +117,14 @@ def _register(request: HttpRequest, entity: Entity, form: Any, instance: str) ->
     known = (
         Manifestation.objects.filter(entity=entity, protocol=normalize_protocol(earlier)).first() if earlier else None
     )
+    if earlier and known is None and looks_like_protocol(earlier):
+        # Our own format, but no such case here (or a mistyped check digit): a typo, not another system's reference.
+        form.add_error(
+            "earlier_protocol",
+            f"Não encontramos o protocolo {earlier} em {entity.name}. Confira o número (está no e-mail que você "
+            "recebeu) ou deixe em branco.",
+        )
+        return None
     if form.ombudsman and known is not None:
         verdict = _eligibility(entity, known, data["subject"])
         if verdict:
@@ -155,7 +163,11 @@ def _register(request: HttpRequest, entity: Entity, form: Any, instance: str) ->
 
 
 def _eligibility(entity: Entity, earlier: Manifestation, subject: str) -> str:
-    """A plain-words refusal when the earlier protocol does not yet open the Ouvidoria, or ""."""
+    """A plain-words refusal when the earlier protocol does not yet open the Ouvidoria, or "".
+
+    The one question the Ouvidoria form and the look-up page ask alike. Citing an answered case to take it to the
+    Ouvidoria is the requester saying the answer did not satisfy them (seed 001: "solucionado com resposta que o
+    requerente considere insatisfatória"): their word now counts, not an earlier rating of it."""
     result = check_eligibility(
         regime=entity.regime,
         opin_participant=entity.opin_participant,
@@ -168,7 +180,7 @@ def _eligibility(entity: Entity, earlier: Manifestation, subject: str) -> str:
                 subject=earlier.subject.code if earlier.subject else "",
                 open=earlier.is_open,
                 concluded_on=timezone.localtime(earlier.concluded_at).date() if earlier.concluded_at else None,
-                resolved=earlier.resolved,
+                resolved=None,
             )
         ],
         today=timezone.localdate(),
@@ -321,8 +333,10 @@ def _case_context(request: HttpRequest, m: Manifestation, **extra: Any) -> dict[
 
 
 def _next_instance_url(m: Manifestation) -> str:
-    """Where an unsatisfied requester goes next, citing this protocol: the Ouvidoria after the first instance."""
-    target = "portal:ombudsman" if m.instance.kind in {"first_instance", "opin"} else "portal:contact"
+    """Where an unsatisfied requester goes next, citing this protocol: the Ouvidoria after the first instance, when
+    the Ouvidoria's own rule admits it (the same question its form asks), else a new contact."""
+    to_ombudsman = m.instance.kind in {"first_instance", "opin"} and not _eligibility(m.entity, m, "")
+    target = "portal:ombudsman" if to_ombudsman else "portal:contact"
     return f"{reverse(target, args=[m.entity.slug])}?protocolo={m.protocol}"
 
 

@@ -9,6 +9,8 @@ transposition of adjacent digits, the two usual mistakes when a number is read o
 
 from __future__ import annotations
 
+import re
+
 from stdnum import damm
 
 from ouvidoria.rules.errors import RuleViolation
@@ -68,6 +70,12 @@ def is_valid_protocol(text: str) -> bool:
     except RuleViolation:
         return False
     return True
+
+
+def looks_like_protocol(text: str) -> bool:
+    """Is ``text`` written in our protocol's shape (year, serial, check digit), whether or not its digit checks? Such
+    a number is ours to find, never another system's reference."""
+    return bool(re.fullmatch(r"(19|20)\d{2}\d{7,}\d", normalize_protocol(text)))
 
 
 def format_protocol(protocol: str) -> str:

@@ -252,3 +252,43 @@ def test_the_citizen_sees_their_own_description_on_the_look_up(insurer):
     m = Manifestation.objects.get()
     page = client.get(reverse("portal:case", args=[m.protocol])).content.decode()
     assert "Cobraram duas vezes a parcela 3." in page
+
+
+@pytest.fixture
+def bank():
+    return EntityFactory.create(slug="banco", name="Banco Alfa", regime="bcb")
+
+
+def test_a_protocol_in_our_format_that_does_not_exist_is_refused_as_the_earlier_one(bank):
+    """The first week: 2026-0000999-9 (no such case) was accepted as the earlier protocol."""
+    response = Client().post(
+        reverse("portal:ombudsman", args=["banco"]),
+        form_data(document="529.982.247-25", phone="(11) 3333-4444", earlier_protocol="2026-0000999-9"),
+    )
+    assert response.status_code == 400
+    assert "Não encontramos o protocolo 2026-0000999-9 em Banco Alfa" in response.content.decode()
+    assert not Manifestation.objects.filter(instance_id="ouvidoria").exists()
+    other_system = Client().post(
+        reverse("portal:ombudsman", args=["banco"]),
+        form_data(document="529.982.247-25", phone="(11) 3333-4444", earlier_protocol="SAC-ANTIGO-77"),
+    )
+    assert other_system.status_code == 302  # another system's reference is kept as such
+
+
+def test_the_look_up_and_the_ouvidoria_form_ask_the_same_rule_of_an_answered_case(bank):
+    """The first week: a real answered case rated "resolvida: sim" was refused by the form although the look-up page
+    had just offered the escalation. Citing it there is the requester saying it did not satisfy them."""
+    sac = register(bank, instance="sac", requester=services.RequesterData(document="529.982.247-25", name="Joana",
+                                                                          email="joana@example.com"))  # fmt: skip
+    services.manifestation_answer(sac, body="Resolvido.", actor=None)
+    services.manifestation_evaluate(sac, resolved=True, rating=5, actor=None)
+    client = Client()
+    client.post(reverse("portal:lookup"), {"protocol": sac.protocol, "contact": "joana@example.com"})
+    page = client.get(reverse("portal:case", args=[sac.protocol])).content.decode()
+    assert f"/atendimento/banco/ouvidoria/?protocolo={sac.protocol}" in page
+    response = client.post(
+        reverse("portal:ombudsman", args=["banco"]),
+        form_data(document="529.982.247-25", phone="(11) 3333-4444", earlier_protocol=sac.formatted_protocol),
+    )
+    assert response.status_code == 302
+    assert Manifestation.objects.filter(instance_id="ouvidoria").get().earlier.get() == sac
