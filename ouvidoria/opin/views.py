@@ -52,19 +52,34 @@ def _rows(entity: Entity, today: Any) -> list[dict[str, Any]]:
         if quarter < FIRST_QUARTER:
             break
         done = generations.get(str(quarter), [])
+        send_by = opin_send_by(entity, quarter)
+        sent = next((t for t in done if t.sent_at), None)
         rows.append(
             {
                 "quarter": quarter,
-                "send_by": opin_send_by(entity, quarter),
+                "send_by": send_by,
+                "late": sent is None and today > send_by,
+                "omitted": _omitted(done[0]) if done else [],
                 "ended": quarter.last_day < today,
                 "latest": done[0] if done else None,
-                "sent": next((t for t in done if t.sent_at), None),
+                "sent": sent,
                 "count": len(done),
                 "progress": progress_get(entity.pk, str(quarter)),
             }
         )
         quarter = quarter.previous()
     return rows
+
+
+def _omitted(transmission: OpinTransmission) -> list[tuple[str, str]]:
+    """The cases a generation left out of the layout, and why: (protocol, problems), from its notes."""
+    lines = transmission.notes.splitlines()[1:] if transmission.omitted_count else []
+    out = []
+    for line in lines:
+        protocol, _, problems = line.partition(": ")
+        if protocol.strip():
+            out.append((protocol.strip(), problems.strip()))
+    return out
 
 
 @workspace_view

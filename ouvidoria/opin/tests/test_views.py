@@ -84,3 +84,22 @@ def test_an_unexpected_failure_in_the_background_shows_as_failed_not_running(ent
     assert state is not None
     assert state["status"] == "failed"
     assert state["message"] == "Erro inesperado ao gerar o arquivo; tente de novo."
+
+
+def test_a_quarter_past_its_due_date_says_late_and_the_cases_left_out_are_listed_with_why(entity, monkeypatch):
+    """The first week: a late quarter showed "Pendente"; "10 fora do leiaute" listed neither which nor why."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2026, 12, 2))
+    OpinTransmission.objects.create(
+        entity=entity, quarter="2026Q3", generated_at=datetime(2026, 10, 2, 10, tzinfo=SP), generated_by="ouvidor",
+        file="x.zip", sha256="0" * 64, record_count=9, omitted_count=1,
+        notes="Deixadas de fora (fora do layout):\n202600000123: Assunto: fora da lista OPIN",
+    )  # fmt: skip
+    page = signed_in(staff_user("ombudsman", entities=[entity])).get(reverse("opin:calendar")).content.decode()
+    assert "Atrasado: venceu em 10/11/2026" in page
+    assert "1 manifestação fora do leiaute" in page
+    assert 'href="/painel/m/202600000123/"' in page
+    assert "Assunto: fora da lista OPIN" in page
