@@ -27,10 +27,16 @@ QUESTION_LIMIT = 1000
 EXCERPT = 700
 
 
-def _participants() -> list[Entity]:
-    entities = Entity.objects.filter(active=True, is_external=False).order_by("name")
-    opin = [e for e in entities if e.opin_participant]
-    return opin or list(entities)
+def _participants(entity: Entity | None = None) -> list[Entity]:
+    """The companies the citizen may continue with: from an entity's own page, that entity alone (its own
+    channels), or the Open Insurance participants when it is one (seed 000 §4.3.1: "a listagem das participantes");
+    from the portal's front page, every company the installation serves."""
+    entities = list(Entity.objects.filter(active=True, is_external=False).order_by("name"))
+    if entity is not None and not (entity.opin_participant or entity.opin_structure):
+        return [entity]
+    if entity is not None:
+        return [e for e in entities if e.opin_participant]
+    return entities
 
 
 def _say(conversation: ChatConversation, text: str, *, article: str = "", link: str = "", link_label: str = "") -> None:
@@ -44,9 +50,22 @@ def _conversation(request: HttpRequest) -> ChatConversation | None:
     return ChatConversation.objects.filter(pk=pk).first() if pk else None
 
 
+WELCOME = (
+    "Olá! Sou o assistente virtual. Escreva sua dúvida em poucas palavras; o protocolo desta conversa é gerado "
+    "assim que ela começa. Não informe CPF, dados de cartão ou de saúde."
+)
+
+
+def _entity_asked(request: HttpRequest) -> Entity | None:
+    slug = request.POST.get("entidade") or request.GET.get("entidade", "")
+    return Entity.objects.filter(slug=slug, active=True, is_external=False).first() if slug else None
+
+
 @transaction.atomic
 def _start(request: HttpRequest) -> ChatConversation:
-    entity = Entity.objects.filter(slug=request.GET.get("entidade", ""), active=True, is_external=False).first()
+    """The conversation begins with the citizen's first message or button (seed 000 §4.3.1: "Ao iniciar o
+    atendimento … é apresentado o número de protocolo"); merely opening the page issues nothing."""
+    entity = _entity_asked(request)
     conversation = ChatConversation.objects.create(protocol=protocol_issue(), entity=entity)
     _say(
         conversation,
@@ -132,14 +151,19 @@ def _contact_form_url(conversation: ChatConversation) -> str:
 @require_http_methods(["GET", "POST"])
 def assistant(request: HttpRequest) -> HttpResponse:
     conversation = _conversation(request)
-    if conversation is None or request.GET.get("nova") == "1":
-        if not ratelimit.allow(request, "chat", limit=START_LIMIT[0], window_seconds=START_LIMIT[1]):
-            return render(request, "portal/too_many.html", {}, status=429)
-        conversation = _start(request)
+    if request.method == "GET" and (conversation is None or request.GET.get("nova") == "1"):
+        # Not started yet: no protocol is spent on a visit (crawlers, a page opened and left).
+        request.session.pop(SESSION_KEY, None)
+        return _render_welcome(request)
     if request.method == "POST":
+        if conversation is None:
+            if not ratelimit.allow(request, "chat", limit=START_LIMIT[0], window_seconds=START_LIMIT[1]):
+                return render(request, "portal/too_many.html", {}, status=429)
+            conversation = _start(request)
         with transaction.atomic():
             _handle(request, conversation)
             conversation.save()
+    assert conversation is not None
     return _render(request, conversation)
 
 
@@ -147,6 +171,9 @@ def _handle(request: HttpRequest, conversation: ChatConversation) -> None:
     post = request.POST
     if "choice" in post:
         choice = post["choice"]
+        if choice in bot.OFFERED.get(conversation.state, ()):
+            # The transcript keeps what the citizen pressed, not only what they typed.
+            ChatMessage.objects.create(conversation=conversation, author="user", text=f"[{bot.CHOICES[choice]}]")
         if (
             choice == "contact_form"
             and conversation.state in bot.OFFERED
@@ -162,8 +189,9 @@ def _handle(request: HttpRequest, conversation: ChatConversation) -> None:
         _choose(conversation, choice)
         return
     if "participant" in post and conversation.state == bot.CHANNEL:
-        participant = next((e for e in _participants() if e.slug == post["participant"]), None)
+        participant = next((e for e in _participants(conversation.entity) if e.slug == post["participant"]), None)
         if participant is not None:
+            ChatMessage.objects.create(conversation=conversation, author="user", text=f"[{participant.name}]")
             conversation.participant, conversation.state = participant, bot.PARTICIPANT
             _say(conversation, f"É o seu primeiro contato com {participant.name} ou você já tem um protocolo?")
         return
@@ -193,10 +221,25 @@ def _render(request: HttpRequest, conversation: ChatConversation) -> HttpRespons
         "conversation": conversation,
         "chat_messages": list(conversation.messages.all()),
         "buttons": [(code, bot.CHOICES[code]) for code in bot.OFFERED.get(conversation.state, ())],
-        "participants": _participants() if conversation.state == bot.CHANNEL else [],
+        "participants": _participants(conversation.entity) if conversation.state == bot.CHANNEL else [],
         "asking_protocol": conversation.state == bot.PROTOCOL,
         "done": conversation.state == bot.DONE,
         "entity": conversation.entity,
+    }
+    template = "portal/chat_panel.html" if getattr(request, "htmx", False) else "portal/chat.html"
+    return render(request, template, context)
+
+
+def _render_welcome(request: HttpRequest) -> HttpResponse:
+    entity = _entity_asked(request)
+    context: dict[str, Any] = {
+        "conversation": None,
+        "chat_messages": [{"author": "bot", "text": WELCOME}],
+        "buttons": [(code, bot.CHOICES[code]) for code in bot.OFFERED.get(bot.ASK, ())],
+        "participants": [],
+        "asking_protocol": False,
+        "done": False,
+        "entity": entity,
     }
     template = "portal/chat_panel.html" if getattr(request, "htmx", False) else "portal/chat.html"
     return render(request, template, context)

@@ -35,12 +35,38 @@ def bot_lines(conversation):
     return [m.text for m in conversation.messages.filter(author="bot")]
 
 
-def test_the_conversation_starts_with_a_protocol(insurer):
+def test_the_conversation_gets_its_protocol_when_it_starts_not_when_the_page_is_opened(insurer):
+    """The first week: every GET of /assistente/ issued a protocol, so crawlers burned numbers."""
     client = Client()
-    page = client.get(reverse("portal:chat"), {"entidade": "horizonte"}).content.decode()
+    for _ in range(3):
+        page = client.get(reverse("portal:chat"), {"entidade": "horizonte"}).content.decode()
+    assert not ChatConversation.objects.exists()
+    assert 'name="entidade" value="horizonte"' in page
+    page = say(client, entidade="horizonte", text="como cancelo o consentimento").content.decode()
     conversation = ChatConversation.objects.get()
     assert conversation.formatted_protocol in page
     assert conversation.entity == insurer
+    say(client, text="outra pergunta")
+    assert ChatConversation.objects.count() == 1  # one protocol per conversation
+
+
+def test_the_transcript_records_the_buttons_pressed(insurer):
+    client = Client()
+    say(client, entidade="horizonte", text="como cancelo o consentimento")
+    say(client, choice="no")
+    conversation = ChatConversation.objects.get()
+    assert [m.text for m in conversation.messages.filter(author="user")][-1] == "[Não]"
+
+
+def test_from_an_entity_outside_open_insurance_the_assistant_offers_only_that_entity(insurer):
+    """The first week: from Vitalis Saúde's page the assistant offered Horizonte Seguros to continue with."""
+    EntityFactory.create(slug="vitalis", name="Vitalis Saúde", regime="ans")
+    client = Client()
+    say(client, entidade="vitalis", text="como cancelo o plano")
+    say(client, choice="no")
+    page = say(client, choice="complaint").content.decode()
+    assert "Vitalis Saúde" in page
+    assert "Seguradora Horizonte" not in page
 
 
 def test_a_question_gets_a_faq_answer_and_the_feedback_buttons(insurer):
