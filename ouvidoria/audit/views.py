@@ -1,10 +1,5 @@
 """The auditor's screen of personal-data reads (LGPD art. 37): list, filter, export for a period."""
 
-import csv
-import tempfile
-from collections.abc import Iterator
-from typing import Any
-
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,6 +10,7 @@ from ouvidoria.accounts.disclosure import CHANNEL_LABELS
 from ouvidoria.accounts.models import PersonalDataView
 from ouvidoria.audit.forms import ReadsFilterForm, default_period
 from ouvidoria.audit.selectors import ReadsFilter, personal_data_reads
+from ouvidoria.lib.exports import csv_response, xlsx_response
 from ouvidoria.rules.disclosure import IDENTITY_LABELS
 from ouvidoria.rules.protocol import format_protocol
 
@@ -90,18 +86,6 @@ def reads(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(rows: Iterator[PersonalDataView]) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow(HEADER)
-    for r in rows:
-        yield writer.writerow(_row(r))
-
-
 @workspace_view
 def reads_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse | FileResponse:
     """The period's reads as CSV (streamed, ";" as Excel in pt-BR expects) or XLSX."""
@@ -114,24 +98,7 @@ def reads_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttp
             request, "audit/reads.html", {"nav": "audit", "form": form, "rows": [], "header": HEADER}, status=400
         )
     name = f"acessos-dados-pessoais-{chosen.date_from:%Y%m%d}-{chosen.date_to:%Y%m%d}.{fmt}"
-    rows = personal_data_reads(request.user, chosen).iterator(chunk_size=2000)
+    rows = (_row(r) for r in personal_data_reads(request.user, chosen).iterator(chunk_size=2000))
     if fmt == "csv":
-        response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-    return FileResponse(_xlsx(rows), as_attachment=True, filename=name)
-
-
-def _xlsx(rows: Iterator[PersonalDataView]) -> Any:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Acessos")
-    sheet.append(HEADER)
-    for r in rows:
-        sheet.append(_row(r))
-    # Handed to FileResponse, which closes it once sent.
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    workbook.save(out)
-    out.seek(0)
-    return out
+        return csv_response(name, HEADER, rows)
+    return xlsx_response(name, "Acessos", HEADER, rows)

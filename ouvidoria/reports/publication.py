@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ouvidoria.accounts.access import staff_for_entity
 from ouvidoria.entities.models import Entity
+from ouvidoria.notify.jobs import ombudsman_addresses
 from ouvidoria.notify.outbox import email_queue
 from ouvidoria.reports.models import Report, ReportReminder
 from ouvidoria.rules import reports as rules
@@ -79,13 +79,6 @@ def published_reports(entity: Entity) -> QuerySet[Report]:
     return Report.objects.filter(entity=entity, status="done", published_at__isnull=False).order_by("-period_start")
 
 
-def _recipients(entity: Entity) -> list[str]:
-    emails = [u.email for u in staff_for_entity(entity, frozenset({"ombudsman"})) if u.email]
-    if entity.ombudsman_email:
-        emails.append(entity.ombudsman_email)
-    return list(dict.fromkeys(e.strip().lower() for e in emails))
-
-
 def report_reminders_send(*, today: date) -> list[ReportReminder]:
     """Remind the Ouvidor(es) of each report due to a regulator (the ANS yearly report) as its due date nears and
     while its sending is not recorded: 20, 10, 5 and 1 days before, and on the day or late; each level once."""
@@ -104,7 +97,7 @@ def report_reminders_send(*, today: date) -> list[ReportReminder]:
                 continue
             if ReportReminder.objects.filter(entity=entity, kind=spec.code, period_start=start, level=level).exists():
                 continue
-            recipients = _recipients(entity)
+            recipients = ombudsman_addresses(entity)
             if not recipients:
                 logger.warning("Report reminder for entity %s: no Ouvidor e-mail to send it to", entity.pk)
                 continue

@@ -5,6 +5,7 @@ from ouvidoria.workspace import views
 app_name = "workspace"
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("exportar.<str:fmt>", views.queue_export, name="queue_export"),
     path("atribuir/", views.bulk_assign, name="bulk_assign"),
     path("filtros/", views.filter_save, name="filter_save"),
     path("filtros/<int:pk>/excluir/", views.filter_delete, name="filter_delete"),

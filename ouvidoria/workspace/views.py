@@ -16,7 +16,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -35,10 +35,11 @@ from ouvidoria.cases.external import external_answer_send, external_body_record
 from ouvidoria.cases.models import Attachment, Manifestation
 from ouvidoria.cases.participants import involves_participants, participant_handoff, participant_reply, participants_for
 from ouvidoria.cases.protocols import protocol_issue
-from ouvidoria.cases.search import person_in
+from ouvidoria.cases.search import person_in, search_filter
 from ouvidoria.cases.selectors import accessible_entities, deadline_view, extension_month_counts
 from ouvidoria.entities.models import Area, Entity, KeyContact
 from ouvidoria.entities.services import entity_calendar
+from ouvidoria.lib.exports import csv_response, xlsx_response
 from ouvidoria.notify.selectors import reply_templates_for
 from ouvidoria.notify.services import reply_template_render
 from ouvidoria.privacy.crypto import blind_index
@@ -165,6 +166,60 @@ def _may_work_on(user: Any, m: Manifestation) -> bool:
     return granted.role in CASE_WORKERS | {"integration"} and (
         granted.entity_ids is None or m.entity_id in granted.entity_ids
     )
+
+
+QUEUE_EXPORT_HEADER = [
+    "Protocolo", "Entidade", "Instância", "Meio", "Tipo", "Assunto", "Situação", "Recebida em", "Prazo",
+    "Concluída em", "Responsável",
+]  # fmt: skip
+
+
+@workspace_view
+def queue_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The queue as it is filtered (tab, filters, search), as CSV streamed or XLSX; no personal data in it."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    entities = list(accessible_entities(request.user).filter(is_external=False).only("slug", "name"))
+    form = QueueFilterForm(request.GET or None, entities=entities, areas=[])
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    tab = request.GET.get("tab", "open")
+    if tab not in selectors.tabs_for(request.user):
+        tab = "open"
+    filters = selectors.QueueFilters(tab=tab, **{k: v for k, v in cleaned.items() if v not in (None, "")})
+    qs = selectors.queue(request.user, filters, _today()).select_related("medium", "policy")
+    if filters.q:
+        qs = search_filter(qs, filters.q)
+
+    def rows() -> Any:
+        batch: list[Manifestation] = []
+        for m in qs.iterator(chunk_size=2000):
+            batch.append(m)
+            if len(batch) == 2000:
+                yield from (_export_row(m) for m in search_visible(request.user, batch, filters.q))
+                batch = []
+        yield from (_export_row(m) for m in search_visible(request.user, batch, filters.q))
+
+    name = f"fila-{_today():%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        return csv_response(name, QUEUE_EXPORT_HEADER, rows())
+    return xlsx_response(name, "Fila", QUEUE_EXPORT_HEADER, rows())
+
+
+def _export_row(m: Manifestation) -> list[Any]:
+    assignee = (m.assignee.get_full_name() or m.assignee.get_username()) if m.assignee else ""
+    return [
+        m.formatted_protocol,
+        m.entity.name,
+        m.instance.label,
+        m.medium.label,
+        m.record_type.label,
+        m.subject.label if m.subject else "",
+        m.get_status_display(),
+        timezone.localtime(m.received_at).strftime("%d/%m/%Y %H:%M"),
+        m.due_on.strftime("%d/%m/%Y"),
+        timezone.localtime(m.concluded_at).strftime("%d/%m/%Y %H:%M") if m.concluded_at else "",
+        assignee,
+    ]
 
 
 @workspace_view

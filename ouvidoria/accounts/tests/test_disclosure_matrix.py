@@ -205,6 +205,13 @@ def _queue(world: World, role: str) -> tuple[int, str]:
     return response.status_code, response.content.decode()
 
 
+def _queue_export(world: World, role: str) -> tuple[int, str]:
+    if role == "token":
+        return 200, ""
+    response = world.clients[role].get(reverse("workspace:queue_export", args=["csv"]), {"tab": "all"})
+    return response.status_code, b"".join(response.streaming_content).decode("utf-8-sig")
+
+
 def _queue_search(world: World, role: str) -> tuple[int, str]:
     if role == "token":
         return 200, ""
@@ -326,7 +333,7 @@ def test_attachments_download_only_where_the_role_may_read_them_and_each_downloa
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_queue_and_its_search_show_no_personal_data_to_anyone(world, role):
-    for surface in (_queue, _queue_search):
+    for surface in (_queue, _queue_search, _queue_export):
         code, body = surface(world, role)
         assert code == 200
         assert _absent(body, SPELLINGS) == []
@@ -377,6 +384,7 @@ CASE_SURFACES: dict[str, Any] = {
     "workspace:case_action": test_the_case_page_shows_each_role_only_what_it_may_read_and_records_the_read,
     "workspace:case_attachment": _DOWNLOADS,
     "workspace:queue": test_the_queue_and_its_search_show_no_personal_data_to_anyone,
+    "workspace:queue_export": test_the_queue_and_its_search_show_no_personal_data_to_anyone,
     "workspace:requester_history": test_finding_earlier_cases_by_cpf_records_a_read_of_each_case_found,
     "manifestation-detail": test_the_api_gives_each_role_only_what_it_may_read_and_records_the_read,
     "manifestation-list": test_the_api_gives_each_role_only_what_it_may_read_and_records_the_read,

@@ -370,3 +370,26 @@ def test_the_queue_finds_a_requesters_cases_by_cpf_or_email_and_records_the_sear
     assert PersonalDataView.objects.filter(user=analyst, channel="workspace_search").count() == 3
     manager = signed_in(staff_user("manager", entities=[entity]))
     assert manager.get(reverse("workspace:queue"), {"tab": "all", "q": "52998224725"}).context["rows"] == []
+
+
+def test_the_queue_exports_as_it_is_filtered_to_csv_and_xlsx(analyst, entity):
+    """The first week: the queue (with its filters) exports to CSV and XLSX."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    sac, ouvidoria = register(entity, instance="sac"), register(entity, instance="ouvidoria")
+    client = signed_in(analyst)
+    response = client.get(reverse("workspace:queue_export", args=["csv"]), {"tab": "all", "instance": "sac"})
+    assert response["Content-Disposition"].startswith('attachment; filename="fila-')
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Protocolo", "Entidade", "Instância"]
+    assert [r[0] for r in rows[1:]] == [sac.formatted_protocol]
+    xlsx = client.get(reverse("workspace:queue_export", args=["xlsx"]), {"tab": "all"})
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)), read_only=True).active
+    assert sheet is not None
+    assert sorted(row[0] for row in list(sheet.iter_rows(values_only=True))[1:]) == sorted(
+        [sac.formatted_protocol, ouvidoria.formatted_protocol]
+    )
+    assert client.get(reverse("workspace:queue_export", args=["pdf"])).status_code == 404
