@@ -166,6 +166,13 @@ TABLE: dict[str, Disclosure] = {
 TABLE["director"] = TABLE["manager"]
 
 
+def reads_transcripts(role: str) -> bool:
+    """May ``role`` read the assistant's transcripts (already without CPF, cards, health data or contacts)? Those
+    who read a case's conversation with the requester."""
+    table = TABLE.get(role, NOTHING)
+    return table.event_scope == "all" and "message_in" in table.events
+
+
 def answers_case(role: str, instance_kind: str) -> bool:
     """Must ``role`` answer a case of this instance? (Those see a confidential name: seed 001.)"""
     return roles.can(role, "answer", instance_kind=instance_kind) or roles.can(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("registrar/", views.register, name="register"),
     path("registrar/elegibilidade/", views.eligibility_check, name="eligibility"),
     path("registrar/historico/", views.requester_history, name="requester_history"),
+    path("conversas/<str:protocol>/", views.conversation, name="conversation"),
     path("m/<str:protocol>/", views.case, name="case"),
     path("m/<str:protocol>/dados-pessoais/", views.case_personal_data, name="case_personal_data"),
     path("m/<str:protocol>/anexos/<int:pk>/", views.case_attachment, name="case_attachment"),

@@ -35,7 +35,7 @@ from ouvidoria.cases.external import external_answer_send, external_body_record
 from ouvidoria.cases.models import Attachment, Manifestation
 from ouvidoria.cases.participants import involves_participants, participant_handoff, participant_reply, participants_for
 from ouvidoria.cases.protocols import protocol_issue
-from ouvidoria.cases.search import person_in, search_filter
+from ouvidoria.cases.search import is_protocol_search, person_in, search_filter
 from ouvidoria.cases.selectors import accessible_entities, deadline_view, extension_month_counts
 from ouvidoria.entities.models import Area, Entity, KeyContact
 from ouvidoria.entities.services import entity_calendar
@@ -44,6 +44,7 @@ from ouvidoria.notify.selectors import reply_templates_for
 from ouvidoria.notify.services import reply_template_render
 from ouvidoria.privacy.crypto import blind_index
 from ouvidoria.rules import deadlines
+from ouvidoria.rules.disclosure import reads_transcripts
 from ouvidoria.rules.eligibility import EarlierCase, check_eligibility
 from ouvidoria.rules.errors import RuleViolation
 from ouvidoria.rules.external import VIAS
@@ -144,8 +145,35 @@ def queue(request: HttpRequest) -> HttpResponse:
         "can_bulk_assign": access.can("bulk_assign"),
         "assignees": _assignees(access) if access.can("bulk_assign") else [],
     }
+    # The assistant's conversations have protocols from the same sequence: a protocol searched finds them too.
+    context["conversations"] = conversations_by_protocol(request.user, filters.q) if filters.q else []
     template = "workspace/partials/queue_results.html" if _htmx(request) else "workspace/queue.html"
     return render(request, template, context)
+
+
+def conversations_by_protocol(user: Any, text: str) -> list[Any]:
+    from ouvidoria.portal.models import ChatConversation
+
+    access = access_for(user)
+    if not is_protocol_search(text) or not reads_transcripts(access.role):
+        return []
+    qs = ChatConversation.objects.filter(protocol=normalize_protocol(text))
+    if access.entity_ids is not None:
+        qs = qs.filter(Q(entity_id__in=access.entity_ids) | Q(entity__isnull=True))
+    return list(qs.select_related("entity")[:1])
+
+
+@workspace_view
+def conversation(request: HttpRequest, protocol: str) -> HttpResponse:
+    """One conversation of the virtual assistant, read only (the transcript is kept without sensitive data)."""
+    found = conversations_by_protocol(request.user, protocol)
+    if not found:
+        raise Http404
+    return render(
+        request,
+        "workspace/conversation.html",
+        {"nav": "queue", "c": found[0], "chat_messages": list(found[0].messages.all())},
+    )
 
 
 def _without(query: QueryDict, key: str) -> str:

@@ -428,6 +428,8 @@ NO_PERSONAL_DATA = {
     "workspace:filter_save": "saves a filter, redirects",
     "workspace:filter_delete": "deletes a filter, redirects",
     "workspace:register": "the registration form (the attendant types the data)",
+    "workspace:conversation": "an assistant's transcript, kept screened of CPF, cards, health data and contacts "
+    "(portal/tests/test_chat.py)",
     "workspace:eligibility": "the eligibility verdict for protocols typed",
     "audit:reads": "who read which case: staff names and protocols, no requester data (test_audit_screen)",
     "audit:reads_export": "the same, as CSV/XLSX (test_audit_screen)",

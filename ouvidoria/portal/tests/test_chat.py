@@ -146,3 +146,22 @@ def test_public_faq_search_and_article(insurer):
     article = page.context["results"][0]
     assert client.get(reverse("portal:faq_article", args=[article.slug])).status_code == 200
     assert client.get(reverse("portal:faq_article", args=["nao-existe"])).status_code == 404
+
+
+def test_the_conversation_is_found_in_the_workspace_by_its_protocol_by_who_reads_conversations(insurer):
+    """The first week: the chatbot's protocol could not be found in the workspace (transcripts only in the admin)."""
+    from ouvidoria.cases.tests.factories import signed_in, staff_user
+
+    client = Client()
+    say(client, entidade="horizonte", text="como cancelo o consentimento")
+    conversation = ChatConversation.objects.get()
+    analyst = signed_in(staff_user("analyst", entities=[insurer]))
+    queue = analyst.get(reverse("workspace:queue"), {"tab": "all", "q": conversation.formatted_protocol})
+    assert f"/painel/conversas/{conversation.protocol}/" in queue.content.decode()
+    page = analyst.get(reverse("workspace:conversation", args=[conversation.protocol])).content.decode()
+    assert "como cancelo o consentimento" in page
+    for role in ("area", "admin"):
+        other = signed_in(staff_user(role, entities=[insurer]))
+        assert other.get(reverse("workspace:conversation", args=[conversation.protocol])).status_code == 404
+    elsewhere = signed_in(staff_user("analyst", entities=[EntityFactory.create(slug="outra")]))
+    assert elsewhere.get(reverse("workspace:conversation", args=[conversation.protocol])).status_code == 404
