@@ -393,3 +393,14 @@ def test_the_queue_exports_as_it_is_filtered_to_csv_and_xlsx(analyst, entity):
         [sac.formatted_protocol, ouvidoria.formatted_protocol]
     )
     assert client.get(reverse("workspace:queue_export", args=["pdf"])).status_code == 404
+
+
+def test_the_case_page_shows_the_earlier_protocol_the_citizen_cited_linked_or_as_written(analyst, entity):
+    """The first week: the case page showed neither the earlier protocol a citizen cited nor a link to it."""
+    sac = register(entity, instance="sac")
+    linked = register(entity, instance="ouvidoria", earlier_protocols=[sac.protocol])
+    page = signed_in(analyst).get(reverse("workspace:case", args=[linked.protocol])).content.decode()
+    assert f'href="/painel/m/{sac.protocol}/"' in page
+    other = register(entity, instance="ouvidoria", earlier_reference="SAC-ANTIGO-77")
+    page = signed_in(analyst).get(reverse("workspace:case", args=[other.protocol])).content.decode()
+    assert "SAC-ANTIGO-77" in page
