@@ -1,6 +1,7 @@
 """Reports in the workspace: open one for a period, write its qualitative sections, generate it, download it."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -48,6 +49,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "kinds": [(e, kinds[e.pk]) for e in entities],
             "can_write": access_for(request.user).can("reports_write"),
             "today": timezone.localdate(),
+            # What was chosen before a refusal: the form keeps it instead of starting over.
+            "chosen_target": request.GET.get("target", ""),
+            "chosen_period": request.GET.get("period", "")[:20],
         },
     )
 
@@ -57,21 +61,25 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_new(request: HttpRequest) -> HttpResponse:
     if not access_for(request.user).can("reports_write"):
         raise Http404
-    entity = accessible_entities(request.user).filter(slug=request.POST.get("entity", "")).first()
+    slug, _, kind = request.POST.get("target", "").partition("|")
+    slug, kind = slug or request.POST.get("entity", ""), kind or request.POST.get("kind", "")
+    back = (
+        f"{reverse('reports:list')}?{urlencode({'target': f'{slug}|{kind}', 'period': request.POST.get('period', '')})}"
+    )
+    entity = accessible_entities(request.user).filter(slug=slug).first()
     if entity is None:
         messages.error(request, "Entidade: escolha uma entidade da lista.")
-        return redirect("reports:list")
-    kind = request.POST.get("kind", "")
+        return redirect(back)
     try:
         spec = rules.report_kind(kind)
         start, _ = rules.parse_period(spec, request.POST.get("period", ""))
         report = services.report_open(entity=entity, kind=kind, reference=start)
     except RuleViolation as exc:
         messages.error(request, exc.message)
-        return redirect("reports:list")
+        return redirect(back)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("reports:list")
+        return redirect(back)
     return redirect("reports:detail", pk=report.pk)
 
 

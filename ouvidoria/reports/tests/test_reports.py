@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from ouvidoria.cases import agreements
 from ouvidoria.cases import services as cases
 from ouvidoria.cases.tests.factories import EntityFactory, register, signed_in, staff_user
+from ouvidoria.entities.models import Entity
 from ouvidoria.reports import services
 from ouvidoria.reports.models import Report
 
@@ -202,3 +203,18 @@ def test_a_report_is_generated_only_once_its_period_is_over(bank):
         services.report_generate(report, actor=None)
     report.refresh_from_db()
     assert report.status not in {"queued", "running", "done"}
+
+
+def test_the_report_form_offers_only_the_regimes_kinds_and_keeps_the_choice_after_a_refusal(bank):
+    """The first week: the form offered report kinds the entity's regime cannot have, and reset after an error."""
+    EntityFactory.create(regime="ans", slug="vida", name="Vida Saúde")
+    client = signed_in(staff_user("ombudsman", entities=[bank, Entity.objects.get(slug="vida")]))
+    page = client.get(reverse("reports:list")).content.decode()
+    assert 'value="consorcio|bcb-monthly"' in page
+    assert 'value="vida|ans-yearly"' in page
+    assert 'value="vida|bcb-monthly"' not in page
+    assert 'value="consorcio|ans-yearly"' not in page
+    refused = client.post(reverse("reports:new"), {"target": "consorcio|bcb-monthly", "period": "outubro"}, follow=True)
+    body = refused.content.decode()
+    assert 'value="consorcio|bcb-monthly" selected' in body
+    assert 'value="outubro"' in body
