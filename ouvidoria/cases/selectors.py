@@ -14,6 +14,7 @@ from ouvidoria.entities.models import Entity
 from ouvidoria.entities.services import entity_calendar
 from ouvidoria.lib.prepared import PreparedSelect
 from ouvidoria.rules import deadlines
+from ouvidoria.rules.policies import get_policy
 from ouvidoria.rules.protocol import normalize_protocol
 from ouvidoria.rules.workflow import OPEN_STATUSES
 
@@ -88,6 +89,8 @@ class DeadlineView:
     status: str  # on_time, at_risk, due_today, overdue, or "done" once concluded
     business_days_left: int | None
     paused: bool
+    # What is left, in the policy's own unit ("15 dias corridos", "atrasada há 3 dias úteis").
+    left: str = ""
 
 
 def deadline_view(m: Manifestation, today: date | None = None) -> DeadlineView:
@@ -99,6 +102,7 @@ def deadline_view(m: Manifestation, today: date | None = None) -> DeadlineView:
         deadlines.deadline_status(today, m.due_on, calendar, m.entity.warning_business_days),
         deadlines.business_days_left(today, m.due_on, calendar),
         m.paused_since is not None,
+        deadlines.time_left(get_policy(m.policy_id), today, m.due_on, calendar, short=True),
     )
 
 

@@ -160,7 +160,9 @@ def business_days_left(today: date, due: date, calendar: BusinessCalendar) -> in
     return calendar.business_days_between(today, due)
 
 
-def time_left(policy: DeadlinePolicy, today: date, due: date, calendar: BusinessCalendar) -> str:
+def time_left(
+    policy: DeadlinePolicy, today: date, due: date, calendar: BusinessCalendar, *, short: bool = False
+) -> str:
     """What is left of a deadline, in the policy's own unit ("15 dias corridos" stays calendar days everywhere), or
     how late it is ("atrasada há 3 dias úteis"), in Portuguese."""
     if policy.unit == "business":
@@ -173,6 +175,8 @@ def time_left(policy: DeadlinePolicy, today: date, due: date, calendar: Business
         return f"atrasada há {n} {unit}"
     if today == due:
         return "vence hoje"
+    if short:
+        return f"{n} {unit}"
     return f"{n} {unit} restante" + ("" if n == 1 else "s")
 
 

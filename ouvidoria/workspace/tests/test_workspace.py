@@ -404,3 +404,12 @@ def test_the_case_page_shows_the_earlier_protocol_the_citizen_cited_linked_or_as
     other = register(entity, instance="ouvidoria", earlier_reference="SAC-ANTIGO-77")
     page = signed_in(analyst).get(reverse("workspace:case", args=[other.protocol])).content.decode()
     assert "SAC-ANTIGO-77" in page
+
+
+def test_the_deadline_badge_speaks_the_policys_unit():
+    """The first week: "15 dias corridos" on the entity page, "11 dias úteis" in the badges."""
+    insurer = EntityFactory.create(slug="seguradora", regime="susep")
+    m = register(insurer, instance="ouvidoria")
+    page = signed_in(staff_user("analyst", entities=[insurer])).get(reverse("workspace:queue")).content.decode()
+    assert f"{m.due_on:%d/%m} · {(m.due_on - m.received_on).days} dias corridos" in page
+    assert "dias úteis" not in page
