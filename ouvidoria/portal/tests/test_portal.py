@@ -292,3 +292,11 @@ def test_the_look_up_and_the_ouvidoria_form_ask_the_same_rule_of_an_answered_cas
     )
     assert response.status_code == 302
     assert Manifestation.objects.filter(instance_id="ouvidoria").get().earlier.get() == sac
+
+
+def test_no_floating_assistant_button_covers_the_form_fields(insurer):
+    """The first week: on a phone the floating assistant button covered form fields."""
+    page = Client().get(reverse("portal:contact", args=["horizonte"])).content.decode()
+    assert "chat-button" not in page
+    assert "Dúvidas? Fale com o assistente virtual" in page
+    assert "chat-button" in Client().get(reverse("portal:entity", args=["horizonte"])).content.decode()
