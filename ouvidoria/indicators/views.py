@@ -58,7 +58,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
         for c in charts
     }
-    kpis = _kpis(figures) if figures is not None else []
+    kpis = kpi_rows(figures) if figures is not None else []
     status = 200 if figures is not None else 400
     return render(
         request,
@@ -85,7 +85,7 @@ def _num(value: float | None, unit: str = "") -> str:
     return "—" if value is None else f"{value:.2f}".replace(".", ",") + unit
 
 
-def _kpis(f: dict[str, Any]) -> list[tuple[str, str]]:
+def kpi_rows(f: dict[str, Any]) -> list[tuple[str, str]]:
     """The headline figures, formatted the Brazilian way (decimal comma)."""
     return [
         ("Recebidas", str(f["received"])),

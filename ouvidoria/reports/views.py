@@ -118,8 +118,21 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_publish": can_write and report.is_final,
             "public_url": reverse("portal:reports", args=[report.entity.slug]),
             "send_by": rules.send_by(rules.report_kind(report.kind), report.period_end),
+            # The period's figures beside the text being written (the same the generated report prints).
+            "kpis": [] if report.is_final else _period_figures(report),
         },
     )
+
+
+def _period_figures(report: Report) -> list[tuple[str, str]]:
+    from ouvidoria.cases.models import Manifestation
+    from ouvidoria.indicators.selectors import indicators
+    from ouvidoria.indicators.views import kpi_rows
+
+    if not rules.report_kind(report.kind).sections:
+        return []
+    end = min(report.period_end, timezone.localdate())
+    return kpi_rows(indicators(Manifestation.objects.all(), report.period_start, end, entity=report.entity))
 
 
 def _after_generation(request: HttpRequest, report: Report) -> HttpResponse:

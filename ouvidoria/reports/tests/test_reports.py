@@ -218,3 +218,13 @@ def test_the_report_form_offers_only_the_regimes_kinds_and_keeps_the_choice_afte
     body = refused.content.decode()
     assert 'value="consorcio|bcb-monthly" selected' in body
     assert 'value="outubro"' in body
+
+
+def test_the_periods_figures_are_shown_before_the_ouvidor_writes_the_text(bank):
+    """The first week: the Ouvidor wrote the qualitative text without seeing the period's figures."""
+    register(bank, instance="ouvidoria", received_at=datetime(2026, 10, 14, 10, tzinfo=SP))
+    report = services.report_open(entity=bank, kind="bcb-monthly", reference=date(2026, 10, 1))
+    page = signed_in(staff_user("ombudsman", entities=[bank])).get(reverse("reports:detail", args=[report.pk]))
+    body = page.content.decode()
+    assert "Números do período" in body
+    assert "<dt>Recebidas</dt><dd>1</dd>" in body
