@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from ouvidoria.rules import roles
+from ouvidoria.rules.workflow import OUVIDOR_DECIDES
 
 _CACHE_ATTR = "_ouvidoria_access"
 
@@ -100,7 +101,7 @@ _DENIALS = {
 
 
 def denial_message(action: str, instance_kind: str = "") -> str:
-    if instance_kind in roles.OUVIDOR_DECIDES and action in _DENIALS:
+    if instance_kind in OUVIDOR_DECIDES and action in _DENIALS:
         return _DENIALS[action]
     return "Seu papel não permite esta ação."
 

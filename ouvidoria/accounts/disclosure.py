@@ -228,8 +228,9 @@ def _area_members(access: Access) -> frozenset[int]:
         return frozenset()
     from ouvidoria.accounts.models import StaffProfile
 
+    # People of the role "area" only: an analyst whose profile was also given an area writes for the Ouvidoria.
     return frozenset(
-        StaffProfile.objects.filter(areas__in=access.area_ids).values_list("user_id", flat=True).distinct()
+        StaffProfile.objects.filter(role="area", areas__in=access.area_ids).values_list("user_id", flat=True).distinct()
     )
 
 

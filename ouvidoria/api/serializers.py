@@ -267,15 +267,23 @@ class ManifestationDetailSerializer(ManifestationListSerializer):
     def get_requester(self, m: Manifestation) -> dict[str, Any] | None:
         return requester_payload(self._view())
 
+    def _all_forwards(self, m: Manifestation) -> list[Forward]:
+        """The case's forwards, read once for the timeline's scope and the forwards shown."""
+        cached: list[Forward] | None = getattr(self, "_forwards_read", None)
+        if cached is None:
+            cached = list(m.forwards.select_related("area"))
+            self._forwards_read = cached
+        return cached
+
     @extend_schema_field(EventSerializer(many=True))
     def get_timeline(self, m: Manifestation) -> list[Any]:
-        forwards = list(m.forwards.select_related("area"))
-        events = self._view().events(list(m.events.order_by("created_at", "id")), forwards)
+        events = self._view().events(list(m.events.order_by("created_at", "id")), self._all_forwards(m))
         return list(EventSerializer(events, many=True).data)
 
     @extend_schema_field(ForwardSerializer(many=True))
     def get_forwards(self, m: Manifestation) -> list[Any]:
-        return list(ForwardSerializer(self._view().forwards(list(m.forwards.select_related("area"))), many=True).data)
+        shown = self._view().forwards(self._all_forwards(m))
+        return list(ForwardSerializer(shown, many=True).data)
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, m: Manifestation) -> list[Any]:

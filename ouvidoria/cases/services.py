@@ -937,7 +937,7 @@ def answer_propose(
         with rule_errors("merits_reason."):
             workflow.merits_for(m.record_type_id, merits_reason)
     elif (
-        m.record_type_id in workflow.TYPES_WITH_MERITS and not m.merits and m.instance.kind in ("ombudsman", "external")
+        m.record_type_id in workflow.TYPES_WITH_MERITS and not m.merits and m.instance.kind in workflow.OUVIDOR_DECIDES
     ):
         raise _invalid("merits_reason", "Proponha a classificação (procedente ou improcedente) com o motivo.")
     draft = AnswerDraft.objects.create(

@@ -154,7 +154,7 @@ def assistant(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and (conversation is None or request.GET.get("nova") == "1"):
         # Not started yet: no protocol is spent on a visit (crawlers, a page opened and left).
         request.session.pop(SESSION_KEY, None)
-        return _render_welcome(request)
+        return _render(request, None)
     if request.method == "POST":
         if conversation is None:
             if not ratelimit.allow(request, "chat", limit=START_LIMIT[0], window_seconds=START_LIMIT[1]):
@@ -163,7 +163,6 @@ def assistant(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             _handle(request, conversation)
             conversation.save()
-    assert conversation is not None
     return _render(request, conversation)
 
 
@@ -216,29 +215,17 @@ def _handle(request: HttpRequest, conversation: ChatConversation) -> None:
     _answer(conversation, screened.text)
 
 
-def _render(request: HttpRequest, conversation: ChatConversation) -> HttpResponse:
+def _render(request: HttpRequest, conversation: ChatConversation | None) -> HttpResponse:
+    """The panel; ``conversation`` None before it starts (the welcome, no protocol yet)."""
+    state = conversation.state if conversation is not None else bot.ASK
+    entity = conversation.entity if conversation is not None else _entity_asked(request)
     context: dict[str, Any] = {
         "conversation": conversation,
-        "chat_messages": list(conversation.messages.all()),
-        "buttons": [(code, bot.CHOICES[code]) for code in bot.OFFERED.get(conversation.state, ())],
-        "participants": _participants(conversation.entity) if conversation.state == bot.CHANNEL else [],
-        "asking_protocol": conversation.state == bot.PROTOCOL,
-        "done": conversation.state == bot.DONE,
-        "entity": conversation.entity,
-    }
-    template = "portal/chat_panel.html" if getattr(request, "htmx", False) else "portal/chat.html"
-    return render(request, template, context)
-
-
-def _render_welcome(request: HttpRequest) -> HttpResponse:
-    entity = _entity_asked(request)
-    context: dict[str, Any] = {
-        "conversation": None,
-        "chat_messages": [{"author": "bot", "text": WELCOME}],
-        "buttons": [(code, bot.CHOICES[code]) for code in bot.OFFERED.get(bot.ASK, ())],
-        "participants": [],
-        "asking_protocol": False,
-        "done": False,
+        "chat_messages": list(conversation.messages.all()) if conversation else [{"author": "bot", "text": WELCOME}],
+        "buttons": [(code, bot.CHOICES[code]) for code in bot.OFFERED.get(state, ())],
+        "participants": _participants(entity) if state == bot.CHANNEL else [],
+        "asking_protocol": state == bot.PROTOCOL,
+        "done": state == bot.DONE,
         "entity": entity,
     }
     template = "portal/chat_panel.html" if getattr(request, "htmx", False) else "portal/chat.html"

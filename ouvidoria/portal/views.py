@@ -31,7 +31,12 @@ from ouvidoria.portal import ratelimit
 from ouvidoria.portal.forms import ComplementForm, ContactForm, EvaluationForm, LookupForm, OmbudsmanForm
 from ouvidoria.privacy.crypto import blind_index
 from ouvidoria.rules import deadlines
-from ouvidoria.rules.eligibility import EarlierCase, check_eligibility, earlier_protocol_required
+from ouvidoria.rules.eligibility import (
+    EarlierCase,
+    check_eligibility,
+    cited_by_the_requester,
+    earlier_protocol_required,
+)
 from ouvidoria.rules.errors import RuleViolation
 from ouvidoria.rules.identification import clean_document
 from ouvidoria.rules.policies import default_policy_code, get_policy, web_contact_instance
@@ -165,22 +170,23 @@ def _register(request: HttpRequest, entity: Entity, form: Any, instance: str) ->
 def _eligibility(entity: Entity, earlier: Manifestation, subject: str) -> str:
     """A plain-words refusal when the earlier protocol does not yet open the Ouvidoria, or "".
 
-    The one question the Ouvidoria form and the look-up page ask alike. Citing an answered case to take it to the
-    Ouvidoria is the requester saying the answer did not satisfy them (seed 001: "solucionado com resposta que o
-    requerente considere insatisfatória"): their word now counts, not an earlier rating of it."""
+    The one question the Ouvidoria form and the look-up page ask alike, of the case as the requester cites it
+    (``rules.eligibility.cited_by_the_requester``)."""
     result = check_eligibility(
         regime=entity.regime,
         opin_participant=entity.opin_participant,
         subject=subject,
         earlier=[
-            EarlierCase(
-                protocol=earlier.formatted_protocol,
-                instance_kind=earlier.instance.kind,
-                received_on=earlier.received_on,
-                subject=earlier.subject.code if earlier.subject else "",
-                open=earlier.is_open,
-                concluded_on=timezone.localtime(earlier.concluded_at).date() if earlier.concluded_at else None,
-                resolved=None,
+            cited_by_the_requester(
+                EarlierCase(
+                    protocol=earlier.formatted_protocol,
+                    instance_kind=earlier.instance.kind,
+                    received_on=earlier.received_on,
+                    subject=earlier.subject.code if earlier.subject else "",
+                    open=earlier.is_open,
+                    concluded_on=timezone.localtime(earlier.concluded_at).date() if earlier.concluded_at else None,
+                    resolved=earlier.resolved,
+                )
             )
         ],
         today=timezone.localdate(),

@@ -84,12 +84,11 @@ AGREEMENT_HEADER = ("Protocolo", "Data do acordo", "Tipo", "Assunto", "Termos do
 
 def agreement_rows(report: Report) -> list[tuple[Any, ...]]:
     agreements = (
-        # Seed 001 VII: "Planilha Mensal de Controle dos Acordos Realizados pela Ouvidoria": the Ouvidoria's agreements
-        # (its own cases and those external bodies sent it), the approved ones; the payment date as recorded so far.
+        # The payment date as recorded so far (rules.reports.AGREEMENTS_OF_INSTANCE_KINDS says which agreements).
         Agreement.objects.filter(
             manifestation__entity=report.entity,
-            manifestation__instance__kind__in=["ombudsman", "external"],
-            status="approved",
+            manifestation__instance__kind__in=sorted(rules.AGREEMENTS_OF_INSTANCE_KINDS),
+            status=rules.AGREEMENTS_LISTED_STATUS,
             agreed_on__gte=report.period_start,
             agreed_on__lte=report.period_end,
         )

@@ -9,7 +9,7 @@ for clients who already have a protocol). Choices for the other regimes: docs/re
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ouvidoria.rules.calendars import BusinessCalendar
@@ -42,6 +42,14 @@ class Eligibility:
     @property
     def summary(self) -> str:
         return " ".join(self.reasons)
+
+
+def cited_by_the_requester(case: EarlierCase) -> EarlierCase:
+    """An earlier case as the requester's own citation of it reads: citing an answered case to take the demand to
+    the Ouvidoria says its answer did not satisfy them (seed 001 "Para ser elegível": "solucionado com resposta que o
+    requerente considere insatisfatória"), whatever they rated it before. Their word now counts
+    (docs/regulation.md, "Portal")."""
+    return replace(case, resolved=None)
 
 
 def earlier_protocol_required(regime: str, opin_participant: bool) -> bool:

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from ouvidoria.rules.errors import RuleViolation
 from ouvidoria.rules.periods import year_problem
+from ouvidoria.rules.workflow import OUVIDOR_DECIDES
 
 RETENTION_YEARS = 5
 
@@ -161,6 +162,11 @@ def months(start: date, end: date) -> list[date]:
         current = (current + timedelta(days=32)).replace(day=1)
     return out
 
+
+# Seed 001 "Obrigações legais" VII, "Planilha Mensal de Controle dos Acordos Realizados pela Ouvidoria": the
+# Ouvidoria's agreements, those of the cases it handles (its own and those external bodies send it), once approved.
+AGREEMENTS_OF_INSTANCE_KINDS: frozenset[str] = OUVIDOR_DECIDES
+AGREEMENTS_LISTED_STATUS = "approved"
 
 # Reminders to the Ouvidor before a report is due to its regulator, in calendar days left (and on the day, or late).
 REMINDER_DAYS: tuple[int, ...] = (20, 10, 5, 1, 0)

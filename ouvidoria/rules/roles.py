@@ -7,6 +7,8 @@ substitute), LGPD art. 6 III and VII (necessity, security: personal data only to
 seeds leave open are in docs/regulation.md, "Papéis".
 """
 
+from ouvidoria.rules.workflow import OUVIDOR_DECIDES
+
 ROLE_LABELS: dict[str, str] = {
     "attendant": "Atendente (primeira instância)",
     "analyst": "Analista da Ouvidoria",
@@ -89,10 +91,6 @@ TOTP_REQUIRED: frozenset[str] = frozenset({"ombudsman", "director", "admin"})
 # The actions on a case that leave an Ouvidoria manifestation only through the Ouvidor: merits and extensions
 # (seed 001 "Responsabilidades"). First-instance cases are the front office's to classify.
 _OMBUDSMAN_ONLY_AT_OUVIDORIA = frozenset({"merits", "extension"})
-# Where the Ouvidor decides: the Ouvidoria's own cases, and those external bodies send (PROCON, BACEN RDR, ANS NIP,
-# consumidor.gov.br…), which get "o mesmo tratamento", and where "cabe ao Ouvidor nomeado a decisão final quanto à
-# procedência" (seed 001 "Manifestações Provenientes de Outros Órgãos").
-OUVIDOR_DECIDES: frozenset[str] = frozenset({"ombudsman", "external"})
 
 
 def can(role: str, action: str, *, instance_kind: str = "") -> bool:

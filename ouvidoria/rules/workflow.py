@@ -89,6 +89,10 @@ MERITS_REASONS: dict[str, tuple[str, str]] = {
     "no_breach": ("not_upheld", "Sem descumprimento constatado"),
 }
 MERITS_LABELS = {"upheld": "Procedente", "not_upheld": "Improcedente"}
+# The instances whose cases the Ouvidoria handles and the Ouvidor decides: its own, and those external bodies send
+# (PROCON, BACEN RDR, ANS NIP, consumidor.gov.br…), which get "o mesmo tratamento", and where "cabe ao Ouvidor nomeado
+# a decisão final quanto à procedência" (seed 001 "Manifestações Provenientes de Outros Órgãos", "Conclusão").
+OUVIDOR_DECIDES: frozenset[str] = frozenset({"ombudsman", "external"})
 # Merits apply to complaints and denunciations (seed 001 "Critérios de Qualificação das Reclamações").
 TYPES_WITH_MERITS = frozenset({"reclamacao", "denuncia"})
 
@@ -106,7 +110,7 @@ def check_answer(*, instance_kind: str, record_type: str, merits: str) -> None:
     """A conclusive ombudsman answer to a complaint states its merits (seed 001 "Parecer e Respostas"), and so does
     the answer to a complaint an external body sent ("o mesmo tratamento"; "cabe ao Ouvidor nomeado a decisão final
     quanto à procedência", seed 001 "Manifestações Provenientes de Outros Órgãos")."""
-    if instance_kind in ("ombudsman", "external") and record_type in TYPES_WITH_MERITS and not merits:
+    if instance_kind in OUVIDOR_DECIDES and record_type in TYPES_WITH_MERITS and not merits:
         raise RuleViolation(
             "merits",
             "Classifique a reclamação como procedente ou improcedente antes da resposta conclusiva da Ouvidoria.",

@@ -90,9 +90,8 @@ def _htmx(request: HttpRequest) -> bool:
 # --- Queue --------------------------------------------------------------------------------------------------
 
 
-@workspace_view
-def queue(request: HttpRequest) -> HttpResponse:
-    access = access_for(request.user)
+def _queue_filters(request: HttpRequest) -> tuple[QueueFilterForm, dict[str, str], selectors.QueueFilters]:
+    """The filter form, the user's tabs and the filters asked: the same for the queue's page and its export."""
     entities = list(accessible_entities(request.user).filter(is_external=False).only("slug", "name"))
     # With several entities an area's name repeats ("Análise de Crédito" four times): say whose it is.
     several = len(entities) > 1
@@ -109,6 +108,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     if tab not in tabs:
         tab = "open"
     filters = selectors.QueueFilters(tab=tab, **{k: v for k, v in cleaned.items() if v not in (None, "")})
+    return form, tabs, filters
+
+
+@workspace_view
+def queue(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    form, tabs, filters = _queue_filters(request)
+    tab = filters.tab
     today = _today()
     try:
         page = max(1, int(request.GET.get("page", "1")))
@@ -207,13 +214,7 @@ def queue_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """The queue as it is filtered (tab, filters, search), as CSV streamed or XLSX; no personal data in it."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    entities = list(accessible_entities(request.user).filter(is_external=False).only("slug", "name"))
-    form = QueueFilterForm(request.GET or None, entities=entities, areas=[])
-    cleaned = form.cleaned_data if form.is_valid() else {}
-    tab = request.GET.get("tab", "open")
-    if tab not in selectors.tabs_for(request.user):
-        tab = "open"
-    filters = selectors.QueueFilters(tab=tab, **{k: v for k, v in cleaned.items() if v not in (None, "")})
+    _, _, filters = _queue_filters(request)
     qs = selectors.queue(request.user, filters, _today()).select_related("medium", "policy")
     if filters.q:
         qs = search_filter(qs, filters.q)

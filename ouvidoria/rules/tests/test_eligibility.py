@@ -86,3 +86,13 @@ def test_who_requires_the_earlier_protocol_and_where_the_web_form_registers():
     assert not earlier_protocol_required("ans", False)
     assert web_contact_instance(opin_structure=True) == "opin-service-desk"
     assert web_contact_instance(opin_structure=False) == "fale-conosco"
+
+
+def test_a_case_cited_at_the_ouvidoria_counts_as_unsatisfying_whatever_it_was_rated():
+    from datetime import date
+
+    from ouvidoria.rules.eligibility import EarlierCase, cited_by_the_requester
+
+    rated = EarlierCase("2026-0000001-2", "first_instance", date(2026, 3, 2), open=False, resolved=True)
+    assert cited_by_the_requester(rated).resolved is None
+    assert cited_by_the_requester(rated).protocol == rated.protocol

@@ -413,3 +413,19 @@ def test_the_deadline_badge_speaks_the_policys_unit():
     page = signed_in(staff_user("analyst", entities=[insurer])).get(reverse("workspace:queue")).content.decode()
     assert f"{m.due_on:%d/%m} · {(m.due_on - m.received_on).days} dias corridos" in page
     assert "dias úteis" not in page
+
+
+def test_the_queue_export_keeps_the_area_filter(analyst, entity):
+    """The export read the filters with no areas offered, so an area filter dropped every filter and exported all."""
+    import csv
+    import io
+
+    from ouvidoria.cases.tests.factories import AreaFactory
+
+    area = AreaFactory.create(entity=entity, name="Cobrança")
+    forwarded, other = register(entity, instance="sac"), register(entity, instance="sac")
+    services.manifestation_forward(forwarded, area=area, question="?", actor=None)
+    response = signed_in(analyst).get(reverse("workspace:queue_export", args=["csv"]), {"tab": "all", "area": area.pk})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    assert [r[0] for r in rows[1:]] == [forwarded.formatted_protocol]
+    assert other.formatted_protocol not in str(rows)
