@@ -25,7 +25,7 @@ CHANNEL_LABELS: dict[str, str] = {
     "workspace": "Página da manifestação",
     "workspace_full": "Dados completos (a pedido)",
     "workspace_attachment": "Download de anexo",
-    "workspace_search": "Busca por CPF/e-mail",
+    "workspace_search": "Busca de pessoa",
     "api_session": "API (sessão)",
     "api_token": "API (token)",
     "api_attachment": "API — download de anexo",
@@ -252,7 +252,8 @@ def search_visible(user: Any, rows: Sequence[Any], text: str) -> list[Any]:
     no description finds cases by protocol only.
     """
     from ouvidoria.cases.models import Requester
-    from ouvidoria.cases.search import fold, is_protocol_search
+    from ouvidoria.cases.search import is_protocol_search
+    from ouvidoria.privacy.tokens import fold
 
     if not text.strip() or is_protocol_search(text):
         return list(rows)

@@ -53,6 +53,21 @@ class Requester(models.Model):
         return str(self.social_name or self.name)
 
 
+class RequesterToken(models.Model):
+    """A keyed hash of one of a requester's name words or phone forms (``ouvidoria.privacy.tokens``): the queue
+    finds people by name and phone without decrypting anyone. Rewritten whenever the name or phone changes."""
+
+    requester = models.ForeignKey(Requester, on_delete=models.CASCADE, related_name="tokens", db_index=False)
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["requester", "digest"], name="requester_token_unique")]
+        indexes = [models.Index(fields=["digest"], name="requester_token_digest")]
+
+    def __str__(self) -> str:
+        return f"Token #{self.pk}"
+
+
 class ProtocolCounter(models.Model):
     """The serial behind protocol numbers on databases without sequences (SQLite); PostgreSQL uses a sequence."""
 

@@ -1,7 +1,10 @@
 """Search over protocol, requester, description and messages (the workspace's search box).
 
 A protocol typed in any format (with or without dots and dashes) finds that case; a CPF/CNPJ (with or without
-punctuation) or an e-mail finds the requester's cases through the blind indexes. Otherwise:
+punctuation), an e-mail or a phone finds the requester's cases through the blind indexes (the phone through the
+keyed hashes of ``ouvidoria.privacy.tokens``). Otherwise the words find the cases of a requester whose name (or
+social name) has them all, as whole words in any order, ignoring accents and case (keyed hashes of the name's
+words: nobody is decrypted), and, besides those:
 - on PostgreSQL, full-text search in Portuguese that ignores accents and case and matches word forms ("cobranças"
   finds "cobrança"): the configuration ``pt_unaccent`` and the GIN indexes of migration 0006; the words are read as
   a web search (``"frase exata"``, ``or``, ``-palavra``) and must all be in the description or all in one message;
@@ -10,17 +13,18 @@ Internal notes are never searched: only what the requester and the areas wrote o
 """
 
 import re
-import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, TextField
 
-from ouvidoria.cases.models import Event, Manifestation
+from ouvidoria.cases.models import Event, Manifestation, RequesterToken
 from ouvidoria.privacy.crypto import blind_index
+from ouvidoria.privacy.tokens import fold, name_digest, name_words, phone_digest, phone_digits
 from ouvidoria.rules.errors import RuleViolation
 from ouvidoria.rules.identification import clean_document
 from ouvidoria.rules.protocol import is_valid_protocol, normalize_protocol
@@ -28,12 +32,6 @@ from ouvidoria.rules.protocol import is_valid_protocol, normalize_protocol
 SEARCHED_EVENTS = ("message_in", "message_out", "area_reply", "answer")
 CONFIG = "pt_unaccent"
 MAX_WORDS = 8
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: "Cobrança" and "cobranca" match."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class _Document(Func):
@@ -60,19 +58,64 @@ def _fold_or_null(value: str | None) -> str | None:
     return None if value is None else fold(value)
 
 
-def person_in(text: str) -> tuple[str, str] | None:
-    """``(field, blind index)`` when ``text`` is a requester's CPF/CNPJ (with or without punctuation) or e-mail:
-    teams look people up first, and the encrypted data is found through its keyed hash, never read in SQL."""
+@dataclass(frozen=True)
+class Person:
+    """A search for someone: the requester's fields a match reads, and the condition on the case."""
+
+    fields: tuple[str, ...]
+    condition: Q
+
+
+def person_in(text: str) -> Person | None:
+    """The person ``text`` names when it is a requester's CPF/CNPJ (with or without punctuation), e-mail or phone
+    (with or without area code, +55 or punctuation): teams look people up first, and the encrypted data is found
+    through its keyed hash, never read in SQL. Eleven digits can be both a CPF and a mobile phone: both are tried."""
     text = text.strip()
     if "@" in text and " " not in text:
-        return "email", blind_index(text.lower())
+        return Person(("email",), Q(requester__email_hash=blind_index(text.lower())))
+    found: list[tuple[str, Q]] = []
     if re.fullmatch(r"[\d\s./-]{11,20}|[0-9A-Za-z]{12}\d{2}|[0-9A-Za-z.\-/]{18}", text):
         try:
             _, document = clean_document(text)
+            found.append(("document", Q(requester__document_hash=blind_index(document))))
         except RuleViolation:
-            return None
-        return "document", blind_index(document)
-    return None
+            pass
+    digits = phone_digits(text) if re.fullmatch(r"\+?[\d\s().-]{8,22}", text) else None
+    if digits is not None:
+        tokens = RequesterToken.objects.filter(digest=phone_digest(digits)).values("requester_id")
+        found.append(("phone", Q(requester_id__in=tokens)))
+    if not found:
+        return None
+    condition = Q(pk__in=[])
+    for _, q in found:
+        condition |= q
+    return Person(tuple(f for f, _ in found), condition)
+
+
+def named(text: str) -> QuerySet[Any, Any] | None:
+    """The ids of the requesters whose name (or social name) has every word of ``text``; None when ``text`` has no
+    word a name could have (digits, particles only)."""
+    if any(c.isdigit() for c in text):
+        return None
+    words = name_words(text)[:MAX_WORDS]
+    if not words:
+        return None
+    return (
+        RequesterToken.objects.filter(digest__in=[name_digest(w) for w in words])
+        .values("requester_id")
+        .annotate(found=Count("digest"))
+        .filter(found=len(words))
+        .values("requester_id")
+        .order_by()
+    )
+
+
+def named_among(text: str, requester_ids: Sequence[int]) -> set[int]:
+    """Which of ``requester_ids`` have every word of ``text`` in their name: the matches that read the name."""
+    requesters = named(text)
+    if requesters is None or not requester_ids:
+        return set()
+    return set(requesters.filter(requester_id__in=list(requester_ids)).values_list("requester_id", flat=True))
 
 
 def search_filter(qs: QuerySet[Manifestation], text: str) -> QuerySet[Manifestation]:
@@ -84,8 +127,7 @@ def search_filter(qs: QuerySet[Manifestation], text: str) -> QuerySet[Manifestat
         return qs.filter(protocol=protocol)
     person = person_in(text)
     if person is not None:
-        field, digest = person
-        return qs.filter(**{f"requester__{field}_hash": digest})
+        return qs.filter(person.condition)
     if connection.vendor == "postgresql":
         return _full_text(qs, text)
     return _folded_words(qs, text)
@@ -95,7 +137,11 @@ def _full_text(qs: QuerySet[Manifestation], text: str) -> QuerySet[Manifestation
     query = _search_query(text)
     # Two index-backed sets joined by UNION: an OR across the two tables would defeat both GIN indexes.
     in_description = Manifestation.objects.alias(doc=_Document("description")).filter(doc=query).values("pk").order_by()
-    return qs.filter(pk__in=in_description.union(_message_matches(query)))
+    found = in_description.union(_message_matches(query))
+    requesters = named(text)
+    if requesters is not None:
+        found = found.union(Manifestation.objects.filter(requester_id__in=requesters).values("pk").order_by())
+    return qs.filter(pk__in=found)
 
 
 def search_page_ids(
@@ -110,14 +156,18 @@ def search_page_ids(
     """
     text = text.strip()
     if not text or connection.vendor != "postgresql" or _protocol_in(text) or person_in(text):
-        found = search_filter(qs, text).order_by(*ordering).values_list("pk", flat=True)
-        return list(found[start : start + count])
+        ids = search_filter(qs, text).order_by(*ordering).values_list("pk", flat=True)
+        return list(ids[start : start + count])
     query = _search_query(text)
     columns = ["id", *(name.lstrip("-") for name in ordering if name.lstrip("-") != "id")]
     base = qs.order_by()
     in_description = base.alias(doc=_Document("description")).filter(doc=query).values_list(*columns)
     in_messages = base.filter(pk__in=_message_matches(query)).values_list(*columns)
-    rows = in_description.union(in_messages).order_by(*ordering)[start : start + count]
+    found = in_description.union(in_messages)
+    requesters = named(text)
+    if requesters is not None:
+        found = found.union(base.filter(requester_id__in=requesters).values_list(*columns))
+    rows = found.order_by(*ordering)[start : start + count]
     return [row[0] for row in rows]
 
 
@@ -151,6 +201,8 @@ def _folded_words(qs: QuerySet[Manifestation], text: str) -> QuerySet[Manifestat
     messages = Event.objects.filter(manifestation=OuterRef("pk"), kind__in=SEARCHED_EVENTS)
     messages = messages.alias(folded=_Folded(F("body")))
     qs = qs.alias(folded=_Folded(F("description")))
+    every_word = Q()
     for word in fold(text).split()[:MAX_WORDS]:
-        qs = qs.filter(Q(folded__contains=word) | Exists(messages.filter(folded__contains=word)))
-    return qs
+        every_word &= Q(Q(folded__contains=word) | Exists(messages.filter(folded__contains=word)))
+    requesters = named(text)
+    return qs.filter(every_word if requesters is None else every_word | Q(requester_id__in=requesters))

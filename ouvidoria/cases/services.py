@@ -26,7 +26,15 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from ouvidoria.cases import catalogue_cache
-from ouvidoria.cases.models import AnswerDraft, Attachment, Event, Forward, Manifestation, Requester
+from ouvidoria.cases.models import (
+    AnswerDraft,
+    Attachment,
+    Event,
+    Forward,
+    Manifestation,
+    Requester,
+    RequesterToken,
+)
 from ouvidoria.cases.protocols import protocol_issue
 from ouvidoria.cases.selectors import extension_month_counts
 from ouvidoria.entities.models import Area, Entity
@@ -34,6 +42,7 @@ from ouvidoria.entities.services import entity_calendar
 from ouvidoria.lib.prepared import PreparedInsert, PreparedSelect
 from ouvidoria.notify.requester import requester_notify
 from ouvidoria.privacy.crypto import blind_index
+from ouvidoria.privacy.tokens import requester_digests
 from ouvidoria.rules import deadlines, workflow
 from ouvidoria.rules.answers import check_filled
 from ouvidoria.rules.attachments import check_attachment
@@ -140,6 +149,7 @@ def _requester_upsert(kind: str, fields: dict[str, str]) -> Requester:
     by_document = [r for r in candidates if document_hash and r.document_hash == document_hash]
     requester = (by_document or candidates or [Requester(kind=kind)])[0]
     changed = requester.pk is None
+    found_by = {f: getattr(requester, f) for f in TOKEN_FIELDS}
     for field, value in fields.items():
         if value and getattr(requester, field) != value:
             setattr(requester, field, value)
@@ -151,9 +161,25 @@ def _requester_upsert(kind: str, fields: dict[str, str]) -> Requester:
             requester.email_hash = email_hash
         if requester.pk is None:
             _requester_insert.insert(requester)
+            requester_tokens_write(requester, new=True)
         else:
             requester.save()
+            if any(getattr(requester, f) != found_by[f] for f in TOKEN_FIELDS):
+                requester_tokens_write(requester)
     return requester
+
+
+TOKEN_FIELDS = ("name", "social_name", "phone")
+
+
+def requester_tokens_write(requester: Requester, *, new: bool = False) -> None:
+    """Rewrite the keyed hashes the requester is found by (name words, phone forms: ``privacy.tokens``)."""
+    digests = requester_digests(
+        name=str(requester.name or ""), social_name=str(requester.social_name or ""), phone=str(requester.phone or "")
+    )
+    if not new:
+        RequesterToken.objects.filter(requester=requester).delete()
+    RequesterToken.objects.bulk_create([RequesterToken(requester=requester, digest=d) for d in sorted(digests)])
 
 
 # The registration's look-ups and inserts, compiled once (ouvidoria.lib.prepared): on the API's hottest path the

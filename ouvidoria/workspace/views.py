@@ -4,7 +4,7 @@ Views translate HTTP into selector and service calls. Every case is fetched thro
 outside the user's grants answers "not found", whatever the URL.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -35,7 +35,7 @@ from ouvidoria.cases.external import external_answer_send, external_body_record
 from ouvidoria.cases.models import Attachment, Manifestation
 from ouvidoria.cases.participants import involves_participants, participant_handoff, participant_reply, participants_for
 from ouvidoria.cases.protocols import protocol_issue
-from ouvidoria.cases.search import is_protocol_search, person_in, search_filter
+from ouvidoria.cases.search import is_protocol_search, named_among, person_in, search_filter
 from ouvidoria.cases.selectors import accessible_entities, deadline_view, extension_month_counts
 from ouvidoria.entities.models import Area, Entity, KeyContact
 from ouvidoria.entities.services import entity_calendar
@@ -126,15 +126,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     has_next = len(rows) > selectors.PAGE_SIZE
     # Pages are windows of the matches; within one, what the role may not find through a person's data is left out.
     rows = search_visible(request.user, rows[: selectors.PAGE_SIZE], filters.q)
-    person = person_in(filters.q) if filters.q else None
-    if person is not None:
-        # Finding someone's cases by their CPF or e-mail reads it: each case found is recorded.
-        personal_data_record(
-            user=request.user,
-            reads=[(m, [person[0]]) for m in rows],
-            channel="workspace_search",
-            ip_address=client_ip(request),
-        )
+    _record_person_search(request, rows, filters.q)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -224,14 +216,33 @@ def queue_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         for m in qs.iterator(chunk_size=2000):
             batch.append(m)
             if len(batch) == 2000:
-                yield from (_export_row(m) for m in search_visible(request.user, batch, filters.q))
+                yield from _export_batch(batch)
                 batch = []
-        yield from (_export_row(m) for m in search_visible(request.user, batch, filters.q))
+        yield from _export_batch(batch)
+
+    def _export_batch(batch: list[Manifestation]) -> Any:
+        shown = search_visible(request.user, batch, filters.q)
+        _record_person_search(request, shown, filters.q)
+        return (_export_row(m) for m in shown)
 
     name = f"fila-{_today():%Y%m%d}.{fmt}"
     if fmt == "csv":
         return csv_response(name, QUEUE_EXPORT_HEADER, rows())
     return xlsx_response(name, "Fila", QUEUE_EXPORT_HEADER, rows())
+
+
+def _record_person_search(request: HttpRequest, rows: Sequence[Manifestation], text: str) -> None:
+    """Finding someone's cases by their CPF, e-mail, phone or name reads it: each case found so is recorded."""
+    if not text or not rows or is_protocol_search(text):
+        return
+    person = person_in(text)
+    if person is not None:
+        reads = [(m, list(person.fields)) for m in rows]
+    else:
+        by_name = named_among(text, [m.requester_id for m in rows if m.requester_id])
+        reads = [(m, ["name"]) for m in rows if m.requester_id in by_name]
+    if reads:
+        personal_data_record(user=request.user, reads=reads, channel="workspace_search", ip_address=client_ip(request))
 
 
 def _export_row(m: Manifestation) -> list[Any]:

@@ -429,3 +429,56 @@ def test_the_queue_export_keeps_the_area_filter(analyst, entity):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
     assert [r[0] for r in rows[1:]] == [forwarded.formatted_protocol]
     assert other.formatted_protocol not in str(rows)
+
+
+def test_the_queue_finds_a_requesters_cases_by_phone_or_name_and_records_what_it_read(analyst, entity):
+    """The first week: search by phone (any punctuation, with or without area code) and by name (whole words, any
+    order, accents and case ignored), through keyed hashes: nobody is decrypted to be found."""
+    from ouvidoria.accounts.models import PersonalDataView
+
+    vanessa = register(
+        entity,
+        requester=services.RequesterData(
+            document="111.444.777-35", name="Vanessa Araújo Almeida", email="v@x.com", phone="(11) 98765-4321"
+        ),
+        description="Seguro residencial.",
+    )
+    register(entity)  # Maria da Silva, no phone
+    client = signed_in(analyst)
+
+    def found(term: str) -> list[int]:
+        return [row.pk for row, _ in client.get(reverse("workspace:queue"), {"tab": "all", "q": term}).context["rows"]]
+
+    for term in ("(11) 98765-4321", "+55 11 98765-4321", "11987654321", "98765-4321"):
+        assert found(term) == [vanessa.pk], term
+    for term in ("vanessa", "ARAUJO almeida", "Almeida Araújo"):
+        assert found(term) == [vanessa.pk], term
+    assert found("Vanes") == []  # whole words only
+    assert found("Vanessa Silva") == []  # every word, of one person's name
+    searches = PersonalDataView.objects.filter(user=analyst, channel="workspace_search").order_by("pk")
+    reads = list(searches.values_list("fields", flat=True))
+    assert reads == [["phone"]] * 4 + [["name"]] * 3
+    # A word of the description is not a read of anyone's name.
+    assert found("residencial") == [vanessa.pk]
+    assert PersonalDataView.objects.filter(user=analyst, channel="workspace_search").count() == 7
+    # A role that may not identify the requester does not find them by their name or phone.
+    manager = signed_in(staff_user("manager", entities=[entity]))
+    for term in ("Vanessa", "98765-4321"):
+        assert manager.get(reverse("workspace:queue"), {"tab": "all", "q": term}).context["rows"] == [], term
+
+
+def test_a_change_of_name_or_phone_moves_what_the_requester_is_found_by(analyst, entity):
+    first = services.RequesterData(document="111.444.777-35", name="Ana Souza", phone="(21) 3456-7890")
+    m = register(entity, requester=first)
+    register(
+        entity, requester=services.RequesterData(document="111.444.777-35", name="Ana Lima", phone="21 99999-0000")
+    )
+    client = signed_in(analyst)
+
+    def found(term: str) -> list[int]:
+        return [row.pk for row, _ in client.get(reverse("workspace:queue"), {"tab": "all", "q": term}).context["rows"]]
+
+    assert m.pk in found("Ana Lima")
+    assert m.pk in found("99999-0000")
+    assert found("Souza") == []
+    assert found("3456-7890") == []
