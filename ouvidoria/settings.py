@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ouvidoria.faq",
     "ouvidoria.opin",
     "ouvidoria.audit",
+    "ouvidoria.inbox",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +237,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ouvidoria@localhost")
+# Where people reach the product: the links in the e-mails to the team.
+PUBLIC_URL = env_str("OUVIDORIA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
 def _needs_redis(variable: str) -> None:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("painel/opin/", include("ouvidoria.opin.urls")),
     path("painel/importacoes/", include("ouvidoria.imports.urls")),
     path("painel/auditoria/", include("ouvidoria.audit.urls")),
+    path("painel/notificacoes/", include("ouvidoria.inbox.urls")),
     path("painel/", include("ouvidoria.workspace.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from ouvidoria.accounts.access import access_for
+from ouvidoria.inbox.selectors import UNREAD_SHOWN_MAX, unread_count
 
 
 def access(request: HttpRequest) -> dict[str, Any]:
@@ -16,4 +17,7 @@ def access(request: HttpRequest) -> dict[str, Any]:
         "can_indicators": granted.can("indicators"),
         "can_reports": granted.can("reports"),
         "can_audit": granted.can("audit"),
+        # Called only where a page shows the header's bell (templates call callables): one COUNT then.
+        "inbox_unread": lambda: unread_count(user),
+        "inbox_unread_max": UNREAD_SHOWN_MAX,
     }

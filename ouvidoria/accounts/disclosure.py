@@ -26,6 +26,7 @@ CHANNEL_LABELS: dict[str, str] = {
     "workspace_full": "Dados completos (a pedido)",
     "workspace_attachment": "Download de anexo",
     "workspace_search": "Busca de pessoa",
+    "email_preview": "Prévia de e-mail",
     "api_session": "API (sessão)",
     "api_token": "API (token)",
     "api_attachment": "API — download de anexo",

@@ -39,6 +39,7 @@ from ouvidoria.cases.protocols import protocol_issue
 from ouvidoria.cases.selectors import extension_month_counts
 from ouvidoria.entities.models import Area, Entity
 from ouvidoria.entities.services import entity_calendar
+from ouvidoria.inbox import services as inbox
 from ouvidoria.lib.prepared import PreparedInsert, PreparedSelect
 from ouvidoria.notify.requester import requester_notify
 from ouvidoria.privacy.crypto import blind_index
@@ -499,6 +500,7 @@ def manifestation_assign(
         assignee_name=(assignee.get_full_name() or assignee.get_username()) if assignee is not None else None,  # type: ignore[attr-defined]
     )
     m.save()
+    inbox.assignment_told(m, assignee=assignee, actor=actor)
     return m
 
 
@@ -605,6 +607,7 @@ def manifestation_forward(
         area_due=due_on.isoformat(),
     )
     m.save()
+    inbox.forward_told(m, forward=forward, actor=actor)
     return forward
 
 
@@ -635,6 +638,7 @@ def manifestation_area_reply(
     if not m.forwards.filter(replied_at__isnull=True).exists():
         m.status = "in_analysis"
     m.save()
+    inbox.area_reply_told(m, forward=forward, actor=actor)
     return m
 
 
@@ -982,6 +986,7 @@ def answer_propose(
         merits_reason=merits_reason,
     )
     m.save()
+    inbox.approval_requested(m, draft=draft, actor=actor)
     return draft
 
 
@@ -1005,6 +1010,7 @@ def answer_approve(
     m = manifestation_answer(m, body=final_body, actor=actor, actor_label=actor_label)
     draft.decided_by, draft.decided_at, draft.approved = actor, timezone.now(), True  # type: ignore[assignment]
     draft.save(update_fields=["decided_by", "decided_at", "approved"])
+    inbox.draft_decided(m, draft=draft, approved=True, actor=actor)
     return m
 
 
@@ -1020,6 +1026,7 @@ def answer_return(
     draft.save(update_fields=["decided_by", "decided_at", "approved", "decision_note"])
     _record(m, "answer_rejection", actor=actor, actor_label=actor_label, body=draft.decision_note, draft=draft.pk)
     m.save()
+    inbox.draft_decided(m, draft=draft, approved=False, actor=actor)
     return m
 
 

@@ -7,6 +7,7 @@ body: its answers go back to that body by its own rules (seed 001 "Manifestaçõ
 the answer event carries ``to_external_body``).
 """
 
+from dataclasses import dataclass
 from typing import Literal
 
 from ouvidoria.cases.models import Event, Manifestation
@@ -31,8 +32,18 @@ def requester_address(m: Manifestation) -> str:
     return str(m.requester.email or "").strip()
 
 
-def requester_notify(m: Manifestation, *, event: Event, notice: RequesterNotice) -> OutboundEmail | None:
-    """Queue the e-mail that tells the requester about ``event``; once per event, whatever happens next."""
+@dataclass(frozen=True)
+class RequesterEmail:
+    to: str
+    subject: str
+    body: str
+
+
+def requester_email(
+    m: Manifestation, *, notice: RequesterNotice, text: str, clock_paused: bool = False
+) -> RequesterEmail | None:
+    """The e-mail the requester receives about ``text``, exactly as it goes out; None when no e-mail goes (anonymous,
+    no address, a case of an external body). The sender's and the approver's preview show this same e-mail."""
     to = requester_address(m)
     if not to:
         return None
@@ -40,7 +51,7 @@ def requester_notify(m: Manifestation, *, event: Event, notice: RequesterNotice)
     assert m.requester is not None
     name = m.requester.display_name.strip()
     # The text may come from a template that greets and signs off already: the e-mail does it once, around it.
-    greeting, body, sign_off = courtesies(event.body)
+    greeting, body, sign_off = courtesies(text)
     parts = [greeting or (f"Olá, {name}." if name else "Olá.")]
     if notice == "answer":
         parts += [
@@ -55,7 +66,7 @@ def requester_notify(m: Manifestation, *, event: Event, notice: RequesterNotice)
             "Por favor, responda informando o número do protocolo."
             + (
                 " O prazo de resposta fica suspenso até recebermos o seu retorno."
-                if event.params.get("clock_paused")
+                if clock_paused
                 # The norm counts straight through (docs/regulation.md "Pauses"): say what that means for them.
                 else f" O prazo de resposta não é suspenso: seguimos com a análise e responderemos até "
                 f"{m.due_on:%d/%m/%Y}; quanto antes recebermos o seu retorno, mais completa será a resposta."
@@ -70,12 +81,16 @@ def requester_notify(m: Manifestation, *, event: Event, notice: RequesterNotice)
     else:
         parts += [f"Há uma nova mensagem sobre a sua manifestação de protocolo {protocol}:", body]
     parts.append(sign_off or f"Atenciosamente,\n{m.instance.label} — {m.entity.name}")
+    return RequesterEmail(to=to, subject=_SUBJECTS[notice].format(protocol=protocol), body="\n\n".join(parts) + "\n")
+
+
+def requester_notify(m: Manifestation, *, event: Event, notice: RequesterNotice) -> OutboundEmail | None:
+    """Queue the e-mail that tells the requester about ``event``; once per event, whatever happens next."""
+    email = requester_email(m, notice=notice, text=event.body, clock_paused=bool(event.params.get("clock_paused")))
+    if email is None:
+        return None
     return email_queue(
-        key=f"requester:{event.pk}",
-        to=to,
-        subject=_SUBJECTS[notice].format(protocol=protocol),
-        body="\n\n".join(parts) + "\n",
-        manifestation=m,
+        key=f"requester:{event.pk}", to=email.to, subject=email.subject, body=email.body, manifestation=m
     )
 
 

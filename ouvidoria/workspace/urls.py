@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ouvidoria.workspace import views
+from ouvidoria.workspace import previews, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -16,5 +16,6 @@ urlpatterns = [
     path("m/<str:protocol>/", views.case, name="case"),
     path("m/<str:protocol>/dados-pessoais/", views.case_personal_data, name="case_personal_data"),
     path("m/<str:protocol>/anexos/<int:pk>/", views.case_attachment, name="case_attachment"),
+    path("m/<str:protocol>/previa/<slug:action>/", previews.case_email_preview, name="case_email_preview"),
     path("m/<str:protocol>/<slug:action>/", views.case_action, name="case_action"),
 ]

@@ -39,6 +39,7 @@ from ouvidoria.cases.search import is_protocol_search, named_among, person_in, s
 from ouvidoria.cases.selectors import accessible_entities, deadline_view, extension_month_counts
 from ouvidoria.entities.models import Area, Entity, KeyContact
 from ouvidoria.entities.services import entity_calendar
+from ouvidoria.inbox.services import notifications_read
 from ouvidoria.lib.exports import csv_response, xlsx_response
 from ouvidoria.notify.selectors import reply_templates_for
 from ouvidoria.notify.services import reply_template_render
@@ -585,6 +586,8 @@ def _case_context(
             access.role, m, [link.from_manifestation for link in links if link.to_manifestation_id == m.pk]
         ),
         "pending_draft": pending_draft,
+        # Whether asking for a complement now would pause the clock, as the service decides it.
+        "complement_pauses": get_policy(m.policy_id).pause_allowed and m.paused_since is None,
         # Seed 001: the answer comes after the areas' subsidies; a forward still unanswered is said before it goes.
         "unanswered_forwards": [f for f in forwards if f.replied_at is None],
         "actions": actions,
@@ -635,6 +638,8 @@ TEMPLATE_ACTIONS = {"mensagem", "responder", "propor-resposta", "complemento"}
 @workspace_view
 def case(request: HttpRequest, protocol: str) -> HttpResponse:
     m = _case(request, protocol)
+    # Whoever looks at the case has seen what they were told of it.
+    notifications_read(request.user, manifestation_id=m.pk)
     extra: dict[str, Any] = {}
     action = request.GET.get("acao", "")
     chosen = request.GET.get("modelo", "")

@@ -339,6 +339,40 @@ def test_the_queue_and_its_search_show_no_personal_data_to_anyone(world, role):
         assert _absent(body, SPELLINGS) == []
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_the_email_preview_is_for_who_sends_and_its_read_is_recorded(world, role):
+    """The preview greets the requester and shows their address: only those who may send it see it, recorded."""
+    from ouvidoria.accounts.access import access_for
+
+    if role == "token":
+        return
+    url = reverse("workspace:case_email_preview", args=[world.case.protocol, "mensagem"])
+    response = world.clients[role].post(url, {"body": "Texto da mensagem."}, HTTP_HX_REQUEST="true")
+    if not access_for(world.users[role]).can("message_out", world.case.instance_id):
+        assert response.status_code == 404
+        assert _reads(world, role, "email_preview") == []
+        return
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Texto da mensagem." in body
+    if _may_identify(world, role):
+        assert EMAIL in body
+        assert _reads(world, role, "email_preview") == [["name", "email"]]
+    else:
+        assert _absent(body, SPELLINGS) == []
+        assert _reads(world, role, "email_preview") == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_notifications_carry_no_identity(world, role):
+    """Whoever is told of a case (an area user of its forward, too) reads its protocol, never its requester."""
+    if role == "token":
+        return
+    response = world.clients[role].get(reverse("inbox:list"), {"mostrar": "todas"})
+    assert response.status_code == 200
+    assert _absent(response.content.decode(), SPELLINGS) == []
+
+
 @pytest.mark.parametrize("role", ["attendant", "analyst", "ombudsman"])
 def test_finding_earlier_cases_by_cpf_records_a_read_of_each_case_found(world, role):
     response = world.clients[role].post(reverse("workspace:requester_history"), {"document": CPF})
@@ -386,6 +420,7 @@ CASE_SURFACES: dict[str, Any] = {
     "workspace:queue": test_the_queue_and_its_search_show_no_personal_data_to_anyone,
     "workspace:queue_export": test_the_queue_and_its_search_show_no_personal_data_to_anyone,
     "workspace:requester_history": test_finding_earlier_cases_by_cpf_records_a_read_of_each_case_found,
+    "workspace:case_email_preview": test_the_email_preview_is_for_who_sends_and_its_read_is_recorded,
     "manifestation-detail": test_the_api_gives_each_role_only_what_it_may_read_and_records_the_read,
     "manifestation-list": test_the_api_gives_each_role_only_what_it_may_read_and_records_the_read,
     "manifestation-attachment": _DOWNLOADS,
@@ -424,6 +459,10 @@ NO_PERSONAL_DATA = {
     "opin:download": "the OPIN annex: no identity (test_exports_and_staff_emails_carry_no_identity)",
     "imports:list": "administrators' uploads",
     "imports:detail": "an import's outcome: counts and line errors",
+    "inbox:list": "a person's notifications: protocol, entity, area, who acted (test_notifications_carry_no_identity)",
+    "inbox:open": "marks a notification read, redirects to the case page (itself in the matrix)",
+    "inbox:mark_read": "marks notifications read, redirects",
+    "inbox:preferences": "which notifications come by e-mail",
     "workspace:bulk_assign": "assigns cases, redirects",
     "workspace:filter_save": "saves a filter, redirects",
     "workspace:filter_delete": "deletes a filter, redirects",
