@@ -63,7 +63,13 @@ class RegistrationSerializer(SharedFieldsMixin, serializers.Serializer[Any]):
     instance = serializers.SlugField(label="instância", help_text="sac, ouvidoria, consumidor-gov…")
     medium = serializers.SlugField(label="meio", help_text="phone, email, web-form, chat, whatsapp, letter…")
     record_type = serializers.SlugField(label="tipo", help_text="informacao, solicitacao, reclamacao…")
-    subject = serializers.CharField(required=False, allow_blank=True, max_length=200, label="assunto")
+    subject = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        label="assunto",
+        help_text="Código ou nome de um assunto dos catálogos da entidade (subject_catalogues em /catalogues/).",
+    )
     description = serializers.CharField(max_length=TEXT_LIMIT, label="descrição")
     requester = RequesterInSerializer(required=False, allow_null=True, label="manifestante")
     anonymous = serializers.BooleanField(required=False, default=False, label="anônima")

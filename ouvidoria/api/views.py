@@ -30,6 +30,7 @@ from ouvidoria.cases.selectors import (
     manifestation_list,
 )
 from ouvidoria.catalogue.models import DeadlinePolicy, Instance, Medium, RecordType, Subject
+from ouvidoria.catalogue.selectors import entity_catalogues
 from ouvidoria.entities.models import Area
 from ouvidoria.entities.services import deadline_answer
 
@@ -342,11 +343,31 @@ def catalogues(request: Request) -> Response:
     """Codes accepted by the registration endpoint."""
     return Response(
         {
-            "entities": list(accessible_entities(request.user).values("slug", "name", "regime", "state", "city")),
+            # Each entity's subject catalogues (issue 14): registration accepts only the subjects of these.
+            "entities": [
+                {
+                    "slug": e.slug,
+                    "name": e.name,
+                    "regime": e.regime,
+                    "state": e.state,
+                    "city": e.city,
+                    "subject_catalogues": list(entity_catalogues(e)),
+                }
+                for e in accessible_entities(request.user)
+            ],
             "instances": list(Instance.objects.values("code", "label", "kind")),
             "media": list(Medium.objects.values("code", "label")),
             "record_types": list(RecordType.objects.values("code", "label")),
-            "subjects": list(Subject.objects.filter(active=True).values("code", "label")),
+            "subjects": [
+                {
+                    "code": s.code,
+                    "label": s.label,
+                    "area": s.area,
+                    "topic": s.topic,
+                    "catalogues": [c.pk for c in s.catalogues.all()],
+                }
+                for s in Subject.objects.filter(active=True).prefetch_related("catalogues")
+            ],
             "policies": list(DeadlinePolicy.objects.values("code", "label", "unit", "days", "source")),
         }
     )

@@ -21,6 +21,7 @@ class SubjectRow:
     code: str
     label: str
     record_types: frozenset[str]
+    catalogues: frozenset[str]  # rules/subjects.py; empty for a subject offered to no entity
 
 
 _instances: dict[str, InstanceRow] = {}
@@ -61,7 +62,11 @@ def subject(code_or_label: str) -> SubjectRow | None:
         if found is None or not found.active:
             return None
         row = SubjectRow(
-            found.pk, found.code, found.label, frozenset(found.record_types.values_list("code", flat=True))
+            found.pk,
+            found.code,
+            found.label,
+            frozenset(found.record_types.values_list("code", flat=True)),
+            frozenset(found.catalogues.values_list("code", flat=True)),
         )
         _subjects[found.code.casefold()] = _subjects[found.label.casefold()] = row
         _subjects[key] = row

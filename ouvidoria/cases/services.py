@@ -37,6 +37,7 @@ from ouvidoria.cases.models import (
 )
 from ouvidoria.cases.protocols import protocol_issue
 from ouvidoria.cases.selectors import extension_month_counts
+from ouvidoria.catalogue.selectors import catalogues_label, entity_catalogues
 from ouvidoria.entities.models import Area, Entity
 from ouvidoria.entities.services import entity_calendar
 from ouvidoria.inbox import services as inbox
@@ -316,8 +317,9 @@ def manifestation_register(
         subject_row = catalogue_cache.subject(subject)
         if subject_row is None:
             check("subject", False, f"Assunto desconhecido: {subject}.")
-        elif subject_row.record_types and record_type not in subject_row.record_types:
-            check("subject", False, f"O assunto “{subject_row.label}” não se aplica ao tipo {record_type}.")
+        else:
+            problem = _subject_problem(entity, subject_row, record_type)
+            check("subject", not problem, problem)
     description = (description or "").strip()
     check("description", bool(description), "Descreva a manifestação.")
     received_at = received_at or now
@@ -377,6 +379,17 @@ def manifestation_register(
         actor_label=actor_label,
         protocol=protocol,
     )
+
+
+def _subject_problem(entity: Entity, row: catalogue_cache.SubjectRow, record_type: str) -> str:
+    """What keeps ``row`` from being the subject of a case of ``entity`` and ``record_type`` ('' when nothing): its
+    record types, and the entity's subject catalogues (issue 14, rules/subjects.py)."""
+    if row.record_types and record_type not in row.record_types:
+        return f"O assunto “{row.label}” não se aplica ao tipo {record_type}."
+    offered = entity_catalogues(entity)
+    if not row.catalogues.intersection(offered):
+        return f"Assunto: “{row.label}” não faz parte dos assuntos de {entity.name} ({catalogues_label(offered)})."
+    return ""
 
 
 @transaction.atomic
@@ -473,8 +486,8 @@ def manifestation_triage(
         row = catalogue_cache.subject(subject)
         if row is None:
             raise _invalid("subject", f"Assunto desconhecido: {subject}.")
-        if row.record_types and m.record_type_id not in row.record_types:
-            raise _invalid("subject", f"O assunto “{row.label}” não se aplica ao tipo {m.record_type_id}.")
+        if problem := _subject_problem(m.entity, row, m.record_type_id):
+            raise _invalid("subject", problem)
         if row.pk != m.subject_id:
             changes["subject"] = [m.subject_id, row.pk]
             m.subject_id = row.pk

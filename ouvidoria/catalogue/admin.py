@@ -1,14 +1,31 @@
 from django.contrib import admin
 
-from ouvidoria.catalogue.models import DeadlinePolicy, Instance, Medium, RecordType, Subject
+from ouvidoria.catalogue.models import DeadlinePolicy, Instance, Medium, RecordType, Subject, SubjectCatalogue
 
 
 @admin.register(Subject)
 class SubjectAdmin(admin.ModelAdmin[Subject]):
-    list_display = ["label", "code", "is_opin", "active"]
-    list_filter = ["is_opin", "active", "instances"]
-    search_fields = ["label", "code"]
-    filter_horizontal = ["record_types", "instances"]
+    list_display = ["label", "code", "area", "is_opin", "active"]
+    list_filter = ["catalogues", "is_opin", "active", "area", "instances"]
+    search_fields = ["label", "code", "topic", "problem_group"]
+    filter_horizontal = ["record_types", "instances", "catalogues"]
+
+
+@admin.register(SubjectCatalogue)
+class SubjectCatalogueAdmin(admin.ModelAdmin[SubjectCatalogue]):
+    """Shipped with rules/subjects.py; the administrator only chooses which entities use a catalogue instead of
+    their regime's default (e.g. a Banco Central consórcio administrator: only "Consórcios")."""
+
+    list_display = ["label", "code"]
+    fields = ["code", "label", "entities"]
+    readonly_fields = ["code", "label"]
+    filter_horizontal = ["entities"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(Instance)

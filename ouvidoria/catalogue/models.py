@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ouvidoria.entities.models import Entity
+
 
 class Instance(models.Model):
     code = models.SlugField(_("código"), primary_key=True, max_length=40)
@@ -54,6 +56,30 @@ class RecordType(models.Model):
         return self.label
 
 
+class SubjectCatalogue(models.Model):
+    """A catalogue of subjects (``rules/subjects.py``): OPIN, banks, consórcios, insurers, health plans.
+
+    ``entities`` narrows who is offered it: an entity listed in any catalogue is offered those (and OPIN's, when a
+    participant) instead of its regime's default, e.g. a Banco Central consórcio administrator only consórcios."""
+
+    code = models.SlugField(_("código"), primary_key=True, max_length=40)
+    label = models.CharField(_("nome"), max_length=200)
+    entities = models.ManyToManyField(
+        Entity,
+        verbose_name=_("entidades que usam este catálogo em vez do padrão do regime"),
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("catálogo de assuntos")
+        verbose_name_plural = _("catálogos de assuntos")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class Subject(models.Model):
     code = models.SlugField(_("código"), unique=True, max_length=80)
     label = models.CharField(_("assunto"), max_length=200, unique=True)
@@ -62,6 +88,16 @@ class Subject(models.Model):
     instances = models.ManyToManyField(Instance, verbose_name=_("instâncias"), blank=True)
     is_opin = models.BooleanField(_("assunto OPIN"), default=False)
     active = models.BooleanField(_("ativo"), default=True)
+    # Offered to the entities of these catalogues; a subject in none (the consumidor.gov.br import's own) is never
+    # offered at registration.
+    catalogues = models.ManyToManyField(
+        SubjectCatalogue, verbose_name=_("catálogos"), blank=True, related_name="subjects"
+    )
+    # Where it sits in the consumidor.gov.br taxonomy (rules/subjects.py): the forms group by área and assunto.
+    area = models.CharField(_("área"), max_length=200, blank=True)
+    topic = models.CharField(_("assunto (produto ou serviço)"), max_length=300, blank=True)
+    problem_group = models.CharField(_("grupo do problema"), max_length=200, blank=True)
+    source = models.CharField(_("fonte"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("assunto")

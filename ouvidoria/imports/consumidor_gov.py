@@ -416,6 +416,24 @@ def _lines(path: Path) -> Iterator[tuple[int, list[str] | None, str]]:
             yield reader.line_num, values, ";".join(values)
 
 
+def open_data_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, fields by column name) of an open-data file, with or without a header line, in either
+    encoding; lines that are not a row of the file's columns are skipped. For readers of the taxonomy
+    (``manage.py subjects_from_consumidor_gov``); the import itself reports such lines."""
+    columns: list[str | None] | None = None
+    for line, values, _raw in _lines(path):
+        if values is None or not any(v.strip() for v in values):
+            continue
+        if columns is None:
+            columns, is_header = _header(values)
+            if is_header:
+                continue
+        while len(values) > len(columns) and values[-1] == "":
+            values = values[:-1]
+        if len(values) == len(columns):
+            yield line, {c: v for c, v in zip(columns, values, strict=True) if c is not None}
+
+
 def consumidor_gov_import(
     paths: list[Path],
     *,

@@ -21,7 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum.br import cnpj, cpf
 
-from ouvidoria.catalogue.models import Instance, Subject
+from ouvidoria.catalogue.models import Instance, Subject, SubjectCatalogue
+from ouvidoria.catalogue.selectors import entity_subjects
 from ouvidoria.entities.models import Area, EconomicGroup, Entity, KeyContact
 from ouvidoria.entities.services import entity_calendar
 from ouvidoria.imports.people import FEMALE_NAMES, MALE_NAMES, SURNAMES
@@ -52,6 +53,9 @@ class DemoEntity:
     weight: int
     channels: tuple[tuple[str, int], ...]
     group: str = ""
+    # Subject catalogues chosen instead of the regime's (rules/subjects.py): the BCB regime serves banks and
+    # consórcios, and this one is a consórcio.
+    subject_catalogues: tuple[str, ...] = ()
 
 
 GROUP = ("grupo-horizonte", "Grupo Horizonte Seguros")
@@ -78,6 +82,7 @@ ENTITIES: tuple[DemoEntity, ...] = (
             ("procon", 6),
             ("reclame-aqui", 6),
         ),
+        subject_catalogues=("consortium",),
     ),
     DemoEntity(
         slug="vitalis-saude",
@@ -393,6 +398,8 @@ def demo_entities_ensure() -> tuple[list[Entity], int]:
         KeyContact.objects.get_or_create(
             entity=entity, name=name, defaults={"role": role, "email": email, "phone": phone}
         )
+        for code in spec.subject_catalogues:
+            SubjectCatalogue.objects.get(code=code).entities.add(entity)
         entities.append(entity)
     return entities, created
 
@@ -418,6 +425,11 @@ class _Generator:
             (s.pk, {t.code for t in s.record_types.all()}, {i.code for i in s.instances.all()})
             for s in Subject.objects.filter(active=True, is_opin=True).prefetch_related("record_types", "instances")
         ]
+        # The subjects of each entity's own catalogue (issue 14), beside the OPIN ones.
+        self.regime_subjects = {
+            e.pk: list(entity_subjects(e).filter(is_opin=False).order_by("pk").values_list("pk", flat=True))
+            for e in self.entities
+        }
         self.states = list(STATE_WEIGHTS)
         self.state_weights = list(STATE_WEIGHTS.values())
         self.due: dict[tuple[int, str, date], date] = {}
@@ -510,6 +522,9 @@ class _Generator:
         if entity.opin_participant and rng.random() < 0.3:
             fitting = [pk for pk, types, instances in self.subjects if record_type in types and instance in instances]
             subject_id = rng.choice(fitting) if fitting else None
+        opin_subject = subject_id is not None
+        if subject_id is None and self.regime_subjects[entity.pk] and rng.random() < 0.8:
+            subject_id = rng.choice(self.regime_subjects[entity.pk])
 
         days_ago = int(HISTORY_DAYS * rng.random() ** 1.15)
         received_on = self.today - timedelta(days=days_ago)
@@ -536,7 +551,7 @@ class _Generator:
             record_type=record_type,
             subject_id=subject_id,
             policy=policy,
-            description=self.description(entity, record_type, received_on, subject_id is not None),
+            description=self.description(entity, record_type, received_on, opin_subject),
             state=state,
             city=city,
             received_at=received_at,

@@ -128,6 +128,9 @@ def opin_selection(entity: Entity, quarter: Quarter) -> QuerySet[Manifestation]:
             entity=entity, instance_id__in=opin.OPIN_INSTANCE_CODES, received_on__lte=quarter.last_day
         )
         .filter(Q(concluded_at__isnull=True) | Q(concluded_at__gte=start))
+        # Open Insurance demands only: a case under a subject of the entity's own regime (rules/subjects.py, issue
+        # 14) is not one; a case with no subject stays, to be listed as left out until it is classified.
+        .filter(Q(subject__isnull=True) | Q(subject__is_opin=True))
         .alias(contact_events=contact_events)
         .annotate(
             # The local date (the database converts it in the project's time zone: TruncDate).

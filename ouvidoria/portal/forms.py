@@ -5,7 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ouvidoria.catalogue.models import RecordType, Subject
+from ouvidoria.catalogue.models import RecordType
+from ouvidoria.catalogue.selectors import subject_choices
+from ouvidoria.entities.models import Entity
 
 DESCRIPTION_LIMIT = 4000
 MAX_FILES = 3
@@ -81,16 +83,15 @@ class ContactForm(forms.Form):
 
     ombudsman = False
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, entity: Entity, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["record_type"].choices = [  # type: ignore[attr-defined]
             ("", _("Escolha…")),
             *RecordType.objects.values_list("code", "label"),
         ]
-        self.fields["subject"].choices = [  # type: ignore[attr-defined]
-            ("", _("(outro assunto)")),
-            *Subject.objects.filter(active=True).values_list("code", "label"),
-        ]
+        # Only the entity's own subjects, grouped by área and assunto (issue 14).
+        self.fields["subject"].choices = subject_choices(entity, blank=_("(outro assunto)"))  # type: ignore[attr-defined]
+        self.fields["subject"].error_messages["invalid_choice"] = _("Assunto: escolha um dos assuntos da lista.")
         self.fields["record_type"].error_messages["required"] = _("Escolha o tipo de manifestação.")
         self.fields["name"].error_messages["required"] = _("Informe seu nome completo.")
         self.fields["email"].error_messages["required"] = _("Informe seu e-mail: é por ele que responderemos.")

@@ -204,7 +204,7 @@ def _form_view(request: HttpRequest, slug: str, *, ombudsman: bool) -> HttpRespo
     entity = _entity(slug)
     instance = "ouvidoria" if ombudsman else _first_instance(entity)
     form_class: Any = OmbudsmanForm if ombudsman else ContactForm
-    extra = {"earlier_required": _earlier_required(entity)} if ombudsman else {}
+    extra: dict[str, Any] = {"entity": entity} | ({"earlier_required": _earlier_required(entity)} if ombudsman else {})
     initial = {"earlier_protocol": request.GET.get("protocolo", "")[:40]}
     context = {
         "entity": entity,

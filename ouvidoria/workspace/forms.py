@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ouvidoria.catalogue.models import Instance, Medium, RecordType, Subject
+from ouvidoria.catalogue.selectors import subject_choices
 from ouvidoria.entities.models import Entity
 from ouvidoria.rules.catalogue import GENDERS
 from ouvidoria.rules.errors import RuleViolation
@@ -94,8 +95,14 @@ class RegistrationForm(forms.Form):
             RecordType.objects.values_list("code", "label"), blank=_("Escolha o tipo…")
         )
         f["record_type"].error_messages["required"] = _("Tipo: escolha o tipo da manifestação.")
-        f["subject"].choices = _choices(  # type: ignore[attr-defined]
-            Subject.objects.filter(active=True).values_list("code", "label"), blank=_("(sem assunto)")
+        # The subjects of the chosen entity's catalogues (issue 14); the screen reloads them when the entity changes.
+        chosen = self.data.get("entity") if self.is_bound else self.initial.get("entity", f["entity"].initial)
+        entity = next((e for e in entities if e.slug == chosen), entities[0] if entities else None)
+        f["subject"].choices = (  # type: ignore[attr-defined]
+            subject_choices(entity, blank=_("(sem assunto)")) if entity is not None else [("", _("(sem assunto)"))]
+        )
+        f["subject"].error_messages["invalid_choice"] = _(
+            "Assunto: escolha um dos assuntos da entidade (o catálogo muda com a entidade)."
         )
         f["gender"].choices = _choices(GENDERS, blank=_("(não informado)"))  # type: ignore[attr-defined]
 

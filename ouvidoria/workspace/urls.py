@@ -10,6 +10,7 @@ urlpatterns = [
     path("filtros/", views.filter_save, name="filter_save"),
     path("filtros/<int:pk>/excluir/", views.filter_delete, name="filter_delete"),
     path("registrar/", views.register, name="register"),
+    path("registrar/assuntos/", views.subject_options, name="subjects"),
     path("registrar/elegibilidade/", views.eligibility_check, name="eligibility"),
     path("registrar/historico/", views.requester_history, name="requester_history"),
     path("conversas/<str:protocol>/", views.conversation, name="conversation"),

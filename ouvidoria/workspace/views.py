@@ -463,6 +463,16 @@ def _register_page(
 
 
 @workspace_view
+def subject_options(request: HttpRequest) -> HttpResponse:
+    """The registration screen's subject field for the entity chosen (htmx): that entity's catalogue (issue 14)."""
+    if not access_for(request.user).can("register"):
+        raise Http404
+    entities = list(accessible_entities(request.user).filter(active=True, is_external=False))
+    form = RegistrationForm(initial={"entity": request.GET.get("entity", "")}, entities=entities)
+    return render(request, "workspace/partials/field.html", {"field": form["subject"]})
+
+
+@workspace_view
 def eligibility_check(request: HttpRequest) -> HttpResponse:
     """The eligibility panel of the registration screen, refreshed (htmx) as the analyst types."""
     entity = accessible_entities(request.user).filter(slug=request.GET.get("entity", "")).first()

@@ -470,6 +470,7 @@ NO_PERSONAL_DATA = {
     "workspace:conversation": "an assistant's transcript, kept screened of CPF, cards, health data and contacts "
     "(portal/tests/test_chat.py)",
     "workspace:eligibility": "the eligibility verdict for protocols typed",
+    "workspace:subjects": "the subject options of an entity's catalogue",
     "audit:reads": "who read which case: staff names and protocols, no requester data (test_audit_screen)",
     "audit:reads_export": "the same, as CSV/XLSX (test_audit_screen)",
     # The citizen's own channels: no staff role; a case is shown only to whoever proves its e-mail or CPF.

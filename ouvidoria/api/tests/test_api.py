@@ -33,7 +33,7 @@ def payload(**overrides: Any) -> dict[str, Any]:
         "instance": "ouvidoria",
         "medium": "phone",
         "record_type": "reclamacao",
-        "subject": "OPIN Erro Dado Cadastral",
+        "subject": "Consórcios — Não entrega do contrato ou documentação relacionada ao serviço",
         "description": "Meu endereço está errado no extrato.",
         "requester": {
             "document": "529.982.247-25",

@@ -110,7 +110,12 @@ def test_earlier_protocols_are_linked_at_registration():
 def test_full_ombudsman_journey_builds_the_timeline():
     m = register(received_at=at(2026, 11, 23))
     area = AreaFactory(entity=m.entity, name="Pós-vendas")
-    m = services.manifestation_triage(m, actor=None, subject="opin-erro-dado-cadastral", note="Competência ok")
+    m = services.manifestation_triage(
+        m,
+        actor=None,
+        subject="Consórcios — Cobrança de tarifas, taxas, valores não previstos / não informados",
+        note="Competência ok",
+    )
     assert m.status == "in_analysis"
     forward = services.manifestation_forward(m, area=area, question="Houve cobrança dupla?", actor=None)
     m.refresh_from_db()

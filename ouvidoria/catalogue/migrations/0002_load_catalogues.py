@@ -5,7 +5,7 @@ def load(apps, schema_editor):
     # The shipped catalogues are part of the schema's meaning: a fresh database has them at once.
     from ouvidoria.catalogue.services import catalogues_load
 
-    catalogues_load(apps)
+    catalogues_load(apps, regime_subjects=False)  # the subject catalogues come with 0004
 
 
 class Migration(migrations.Migration):

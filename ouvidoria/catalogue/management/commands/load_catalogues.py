@@ -9,7 +9,8 @@ from ouvidoria.faq.services import faq_articles_load
 
 class Command(BaseCommand):
     help = (
-        "Carrega instâncias, meios, tipos, assuntos OPIN, políticas de prazo e os artigos iniciais do FAQ "
+        "Carrega instâncias, meios, tipos, assuntos (OPIN e os catálogos por regime de rules/data/subjects.toml), "
+        "políticas de prazo e os artigos iniciais do FAQ "
         "(idempotente; nunca sobrescreve um artigo editado)."
     )
 
