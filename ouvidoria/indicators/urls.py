@@ -6,4 +6,5 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("formulas/", views.formulas, name="formulas"),
+    path("exportar/<str:table>.<str:fmt>", views.export, name="export"),
 ]

@@ -2,17 +2,19 @@
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
-from ouvidoria.accounts.access import access_for
+from ouvidoria.accounts.access import Access, access_for
 from ouvidoria.accounts.decorators import workspace_view
 from ouvidoria.cases.models import Manifestation
 from ouvidoria.cases.selectors import accessible_entities
 from ouvidoria.indicators.forms import IndicatorsFilterForm
 from ouvidoria.indicators.selectors import BREAKDOWNS, default_period, indicators
+from ouvidoria.lib.exports import csv_response, xlsx_response
 
 CHART_TITLES = {
     "by_type": "Recebidas por tipo",
@@ -25,31 +27,52 @@ CHART_TITLES = {
 CHART_ROWS = 12
 
 
-@workspace_view
-def dashboard(request: HttpRequest) -> HttpResponse:
+# Each table's name in its export's address and file name (Portuguese, as the users read it).
+EXPORT_TABLES = {
+    "tipo": "by_type",
+    "instancia": "by_instance",
+    "meio-de-contato": "by_medium",
+    "assunto": "by_subject",
+    "uf": "by_state",
+}
+_EXPORT_OF = {key: name for name, key in EXPORT_TABLES.items()}
+EXPORT_HEADER = ("Categoria", "Quantidade")
+
+
+def _allowed(request: HttpRequest) -> Access:
     access = access_for(request.user)
     if not access.can("indicators"):
         raise PermissionDenied
+    return access
+
+
+def _figures(request: HttpRequest, access: Access) -> tuple[IndicatorsFilterForm, dict[str, Any] | None]:
+    """The filter form and the figures it asks for (None when the filters are refused): the dashboard's and each
+    export's, so that a file holds what the screen shows."""
     entities = list(accessible_entities(request.user).order_by("name"))
     start, end = default_period()
     data = request.GET if "date_from" in request.GET else None
     form = IndicatorsFilterForm(data, entities=entities, initial={"date_from": start, "date_to": end})
-    figures: dict[str, Any] | None = None
-    if data is None or form.is_valid():
-        chosen: dict[str, Any] = form.cleaned_data if data is not None else {"date_from": start, "date_to": end}
-        by_slug = {e.slug: e for e in entities}
-        figures = indicators(
-            Manifestation.objects.all(),
-            chosen["date_from"],
-            chosen["date_to"],
-            entity=by_slug.get(chosen.get("entity") or ""),
-            instance=chosen.get("instance") or None,
-            within=access.entity_ids,  # what the user may see, as ``restrict`` gives it
-        )
+    if data is not None and not form.is_valid():
+        return form, None
+    chosen: dict[str, Any] = form.cleaned_data if data is not None else {"date_from": start, "date_to": end}
+    by_slug = {e.slug: e for e in entities}
+    figures = indicators(
+        Manifestation.objects.all(),
+        chosen["date_from"],
+        chosen["date_to"],
+        entity=by_slug.get(chosen.get("entity") or ""),
+        instance=chosen.get("instance") or None,
+        within=access.entity_ids,  # what the user may see, as ``restrict`` gives it
+    )
+    return form, figures
+
+
+def _render(request: HttpRequest, form: IndicatorsFilterForm, figures: dict[str, Any] | None) -> HttpResponse:
     charts = []
     if figures is not None:
         for key, _column in BREAKDOWNS:
-            charts.append({"key": key, "title": CHART_TITLES[key], "rows": figures[key]})
+            charts.append({"key": key, "title": CHART_TITLES[key], "rows": figures[key], "export": _EXPORT_OF[key]})
     chart_data = {
         c["key"]: {
             "title": c["title"],
@@ -58,8 +81,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
         for c in charts
     }
-    kpis = kpi_rows(figures) if figures is not None else []
-    status = 200 if figures is not None else 400
     return render(
         request,
         "indicators/dashboard.html",
@@ -69,12 +90,62 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "f": figures,
             "charts": charts,
             "chart_data": chart_data,
-            "kpis": kpis,
+            "kpis": kpi_rows(figures) if figures is not None else [],
             "period_from": date.fromisoformat(figures["period"]["from"]) if figures else None,
             "period_to": date.fromisoformat(figures["period"]["to"]) if figures else None,
+            "export_query": _export_query(figures) if figures else "",
         },
-        status=status,
+        status=200 if figures is not None else 400,
     )
+
+
+def _export_query(figures: dict[str, Any]) -> str:
+    """The filters the figures were computed with, spelled out (the default period too), for the export links."""
+    period = figures["period"]
+    return urlencode(
+        {
+            "date_from": period["from"],
+            "date_to": period["to"],
+            "entity": figures["entity"] or "",
+            "instance": figures["instance"] or "",
+        }
+    )
+
+
+@workspace_view
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form, figures = _figures(request, _allowed(request))
+    return _render(request, form, figures)
+
+
+@workspace_view
+def export(request: HttpRequest, table: str, fmt: str) -> HttpResponseBase:
+    """One table of the dashboard, for the dashboard's filters, as CSV (streamed) or XLSX: aggregate counts only."""
+    access = _allowed(request)
+    key = EXPORT_TABLES.get(table)
+    if key is None or fmt not in ("csv", "xlsx"):
+        raise Http404
+    form, figures = _figures(request, access)
+    if figures is None:
+        return _render(request, form, figures)
+    name = export_filename(table, figures, fmt)
+    rows = ((r["label"], r["count"]) for r in figures[key])
+    if fmt == "csv":
+        return csv_response(name, EXPORT_HEADER, rows)
+    return xlsx_response(name, CHART_TITLES[key], EXPORT_HEADER, rows)
+
+
+def export_filename(table: str, figures: dict[str, Any], fmt: str) -> str:
+    """``indicadores-assunto-20261001-20261031[-entidade][-instancia].csv``: the table, the period, the filters."""
+    period = figures["period"]
+    parts = [
+        "indicadores",
+        table,
+        date.fromisoformat(period["from"]).strftime("%Y%m%d"),
+        date.fromisoformat(period["to"]).strftime("%Y%m%d"),
+    ]
+    parts += [value for value in (figures["entity"], figures["instance"]) if value]
+    return "-".join(parts) + f".{fmt}"
 
 
 def _pct(value: float | None) -> str:
@@ -145,6 +216,5 @@ FORMULAS: tuple[tuple[str, str, str], ...] = (
 
 @workspace_view
 def formulas(request: HttpRequest) -> HttpResponse:
-    if not access_for(request.user).can("indicators"):
-        raise PermissionDenied
+    _allowed(request)
     return render(request, "indicators/formulas.html", {"nav": "indicators", "formulas": FORMULAS})

@@ -51,6 +51,7 @@ def build(report: Report, *, progress: Callable[[int], None]) -> tuple[bytes, by
                 "No prazo": [_percent(m["on_time_rate"]) for m in stats.months],
                 "Procedentes": [_percent(m["upheld_rate"]) for m in stats.months],
             },
+            counts=False,
         ),
     ]
     progress(70)

@@ -447,6 +447,7 @@ NO_PERSONAL_DATA = {
     "accounts:logout": "sign-out",
     "indicators:dashboard": "aggregate figures (test_exports_and_staff_emails_carry_no_identity)",
     "indicators:formulas": "how each indicator is computed, no data",
+    "indicators:export": "a dashboard table as CSV/XLSX: category and count (indicators/tests/test_exports.py)",
     "reports:list": "the list of regulatory reports",
     "reports:new": "the report form",
     "reports:detail": "aggregate figures of a report",
