@@ -41,7 +41,16 @@ INSTANCES = (("sac", 35), ("fale-conosco", 10), ("transactional", 10), ("ouvidor
 MEDIA = (("phone", 30), ("web-form", 25), ("email", 15), ("chat", 15), ("whatsapp", 15))
 RECORD_TYPES = (("reclamacao", 50), ("solicitacao", 20), ("informacao", 14), ("sugestao", 5), ("elogio", 5),
                 ("denuncia", 6))  # fmt: skip
-REQUEST_SUBJECTS = (*common.OPIN_REQUEST_SUBJECTS, "opin-erro-dado-cadastral")  # codes are accepted as well
+# Subjects of the consórcio catalogue (rules/data/subjects.toml): a Banco Central entity that is no OPIN participant
+# is refused the OPIN ones (issue 14).
+REQUEST_SUBJECTS = (
+    "Consórcios — Não entrega / demora na entrega do produto",
+    "Consórcios — SAC - Demanda não resolvida / não respondida",
+    "Consórcios — Dificuldade na devolução de valores pagos / reembolso / retenção de valores",
+    "Consórcios — Contemplação: sorteio, prazo ou liberação da carta de crédito",
+    "Consórcios — Lance: oferta, apuração ou devolução do lance",
+    "consorcios-exceto-imoveis--assembleia-data-resultado-ou-informa-894c01",  # codes are accepted as well
+)
 DESCRIPTIONS = (
     "Meu endereço está errado no extrato enviado em {month}. Já liguei duas vezes e não corrigiram.",
     "Cobrança em duplicidade na parcela de {month}; peço o estorno do valor de R$ {value},00.",

@@ -14,6 +14,10 @@ CATEGORIES = [
     ("ouvidoria", _("Ouvidoria")),
     ("manifestacoes", _("Manifestações")),
     ("privacidade", _("Privacidade e LGPD")),
+    ("plano-de-saude", _("Plano de saúde")),
+    ("consorcio", _("Consórcio")),
+    ("conta-e-cartao", _("Conta, cartão e crédito")),
+    ("seguro", _("Seguro e sinistro")),
     ("outros", _("Outros")),
 ]
 
@@ -46,6 +50,13 @@ class Article(models.Model):
         help_text=_("Como o público pergunta, uma forma por linha (ex.: “cancelar consentimento”). Melhora a busca."),
     )
     category = models.CharField(_("categoria"), max_length=20, choices=CATEGORIES, default="outros")
+    # The starter sets (``faq/starter.py`` SETS) whose public sees the article; empty: every entity's public.
+    sets = models.JSONField(
+        _("públicos"),
+        default=list,
+        blank=True,
+        help_text=_("Para quais públicos o artigo aparece. Nenhum marcado: para o público de todas as entidades."),
+    )
     published = models.BooleanField(_("publicado"), default=True)
     order = models.PositiveSmallIntegerField(_("ordem"), default=100)
     # The checksum of the shipped text as last loaded (``faq_articles_load``); blank for articles written by staff.

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_http_methods
 
 from ouvidoria.cases.protocols import protocol_issue
 from ouvidoria.entities.models import Entity
-from ouvidoria.faq.selectors import faq_search
+from ouvidoria.faq.selectors import faq_reply
 from ouvidoria.portal import ratelimit
 from ouvidoria.portal.models import ChatConversation, ChatMessage
 from ouvidoria.rules import chatbot as bot
+from ouvidoria.rules import intents
 from ouvidoria.rules.protocol import is_valid_protocol, normalize_protocol
 
 SESSION_KEY = "chat_conversation"
@@ -77,21 +78,45 @@ def _start(request: HttpRequest) -> ChatConversation:
 
 
 def _answer(conversation: ChatConversation, question: str) -> None:
-    results = faq_search(question, entity=conversation.entity, limit=1) if question else []
-    if not results:
+    """Answer from the FAQ (rules.intents.reply): an article above the relevance threshold; "Como posso ajudar?"
+    when the citizen says they want to complain, denounce, suggest or praise; otherwise no article answers, said
+    plainly, with the channels offered (issue 14)."""
+    found = faq_reply(question, entity=conversation.entity)
+    if found.kind == intents.HELP:
         conversation.state = bot.HELP
-        _say(conversation, "Não encontrei uma resposta para isso. Como posso ajudar?")
+        wish = f"Entendi que você quer {intents.WISHES[found.intent]}. " if found.intent else ""
+        hint = found.articles[0][0] if found.articles else None
+        _say(
+            conversation,
+            f"{wish}Como posso ajudar? Escolha uma opção para seguirmos até o canal certo.",
+            article=hint.slug if hint else "",
+            link=_article_url(conversation, hint.slug) if hint else "",
+            link_label=f"Antes, se ajudar: {hint.title}"[:120] if hint else "",
+        )
         return
-    article, _score = results[0]
+    if found.kind == intents.NONE:
+        conversation.state, conversation.purpose = bot.CHANNEL, "information"
+        _say(
+            conversation,
+            "Desculpe, nenhum artigo responde a essa pergunta. Você pode reformular a pergunta ou falar com a "
+            "empresa pelos canais de atendimento: use o Fale Conosco ou escolha a empresa.",
+        )
+        return
+    article, _score = found.articles[0]
     body = article.body if len(article.body) <= EXCERPT else article.body[:EXCERPT].rsplit(" ", 1)[0] + "…"
     _say(
         conversation,
         f"{article.title}\n\n{body}\n\nEncontrou o que procurava?",
         article=article.slug,
-        link=reverse("portal:faq_article", args=[article.slug]),
+        link=_article_url(conversation, article.slug),
         link_label="Ler o artigo completo",
     )
     conversation.state = bot.FEEDBACK
+
+
+def _article_url(conversation: ChatConversation, slug: str) -> str:
+    url = reverse("portal:faq_article", args=[slug])
+    return f"{url}?entidade={conversation.entity.slug}" if conversation.entity else url
 
 
 def _contacts(conversation: ChatConversation, *, with_ombudsman: bool) -> None:

@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,8 +23,7 @@ from ouvidoria.cases import services
 from ouvidoria.cases.models import Manifestation
 from ouvidoria.entities.models import Entity
 from ouvidoria.entities.services import entity_calendar
-from ouvidoria.faq.models import Article
-from ouvidoria.faq.selectors import faq_search
+from ouvidoria.faq.selectors import faq_articles, faq_search, faq_snippet
 from ouvidoria.notify.requester import requester_acknowledge
 from ouvidoria.portal import ratelimit
 from ouvidoria.portal.forms import ComplementForm, ContactForm, EvaluationForm, LookupForm, OmbudsmanForm
@@ -408,28 +406,30 @@ def _faq_entity(request: HttpRequest) -> Entity | None:
 
 
 def faq(request: HttpRequest) -> HttpResponse:
-    """Every published article (the entity's and the shared ones), by category, with a search box."""
+    """Every published article the entity's public sees, by category, with a search box. Results are the articles
+    above the relevance threshold the assistant uses too, each with the passage that matched; with none, "no article
+    answers". Every search ends with "Não encontrou? Registre uma manifestação" (issue 14)."""
     entity = _faq_entity(request)
     query = request.GET.get("q", "").strip()[:300]
     results = faq_search(query, entity=entity, limit=8) if query else []
-    articles = Article.objects.filter(published=True).filter(
-        Q(entity__isnull=True) | Q(entity=entity) if entity else Q(entity__isnull=True)
-    )
     return render(
         request,
         "portal/faq.html",
-        {"entity": entity, "query": query, "results": [a for a, _ in results], "articles": articles},
+        {
+            "entity": entity,
+            "query": query,
+            "results": [a for a, _ in results],
+            "found": [(a, faq_snippet(query, a)) for a, _ in results],
+            "articles": faq_articles(entity),
+            "register_url": reverse("portal:contact", args=[entity.slug]) if entity else reverse("portal:home"),
+        },
     )
 
 
 def faq_article(request: HttpRequest, slug: str) -> HttpResponse:
     entity = _faq_entity(request)
-    article = (
-        Article.objects.filter(published=True, slug=slug)
-        .filter(Q(entity__isnull=True) | Q(entity=entity) if entity else Q(entity__isnull=True))
-        .order_by("entity_id")  # the entity's own version first (NULLs last on both databases is not assumed)
-        .first()
-    )
+    # Only an article the entity's public sees (its own version first: faq_articles replaces the shared one).
+    article = next((a for a in faq_articles(entity) if a.slug == slug), None)
     if article is None:
         raise Http404
     return render(request, "portal/faq_article.html", {"entity": entity, "article": article})

@@ -32,6 +32,19 @@ Typos
     does), for words of 4 letters or more; failing that, among the stems. Matches found so count at
     ``FUZZY_WEIGHT`` of an exact match, so a correctly spelt word always weighs more than a guess.
 
+Relevance
+    BM25 scores have no scale of their own, so each is divided by the score an ideal article would get for the same
+    question: every question word once in its title, keywords and body, at average length. Words the index does not
+    know at all (no typo guess either) count in that ideal at half the weight of a word found in one article, and a
+    typo guessed at its guess's full weight (its match counts only ``FUZZY_WEIGHT``): a question about things no
+    article mentions ("cobrança indevida do cartão" to an FAQ without cards) stays low. The result, between 0 and 1,
+    is compared with ``RELEVANCE_THRESHOLD``, the one threshold the FAQ page and the assistant share
+    (``ouvidoria/faq/selectors.py``): below it no article answers, and the citizen is offered the channels instead.
+
+Snippets
+    ``snippet`` picks the window of an article's text with the most question words (stems and typo guesses) and
+    returns it as pieces marked matched or not, for the page to highlight; no HTML here.
+
 Speed
     Postings (stem → [(document, weighted frequency)]) and each document's length normalisation are computed once,
     when the index is built; a query touches only the postings of its words. Stems are memoised.
@@ -57,6 +70,12 @@ KEYWORDS_WEIGHT = 2.0
 BODY_WEIGHT = 1.0
 FUZZY_WEIGHT = 0.6
 FUZZY_MIN_LENGTH = 4
+# Below this share of an ideal article's score nothing answers the question (see "Relevance"). Chosen on the
+# regression questions of ouvidoria/faq/tests/questions.py: 0.30 and 0.35 keep the same top-1 there, 0.40 loses
+# answers; right answers to the regimes' own questions score 0.65 and more, off-topic ones 0.1–0.45
+# (docs/benchmarks.md, section 7). An independently written evaluation file is the check to re-tune it by.
+RELEVANCE_THRESHOLD = 0.35
+UNKNOWN_WEIGHT = 0.5
 # Longer questions are cut: a pasted e-mail is not a question, and the cost of a query grows with its words.
 MAX_QUERY_CHARS = 1000
 
@@ -73,7 +92,7 @@ _STOPWORDS = """
     ser sou es e somos sao era eram foi fui foram sera seria estar estou esta estamos estao estava estive esteve
     ter tenho tem temos tinha tive teve tera haver ha havia houve vai vou vamos ir fazer faz fiz
     ola oi bom boa dia tarde noite obrigado obrigada favor gostaria queria quero saber duvida pergunta
-    alguem algum alguma alguns algumas todo toda todos todas outro outra outros outras mesmo mesma cada
+    tal alguem algum alguma alguns algumas todo toda todos todas outro outra outros outras mesmo mesma cada
     aqui ali la ai onde aonde quando
     """
 STOPWORDS = frozenset(_STOPWORDS.split())
@@ -83,6 +102,8 @@ ABBREVIATIONS = {
     "vc": "voce",
     "vcs": "voces",
     "q": "que",
+    "oq": "que",
+    "oque": "que",
     "pq": "porque",
     "tb": "tambem",
     "tbm": "tambem",
@@ -219,36 +240,122 @@ class SearchIndex(Generic[K]):
 
     def query_terms(self, query: str) -> dict[str, float]:
         """Stems to look up, each with its weight: 1 when the word is in the index, less for typo guesses."""
+        return self._query(query)[0]
+
+    def _query(self, query: str) -> tuple[dict[str, float], float]:
+        """The weighted terms of ``query`` and the IDF mass of its words, for the ideal article's score: a word
+        found counts its IDF; a typo guessed, its best guess's IDF at full weight (so a guess scores lower than the
+        word spelt right); a word unknown, ``UNKNOWN_WEIGHT`` of the rarest word's."""
         terms: dict[str, float] = {}
+        mass: dict[str, float] = {}
+        rarest = math.log(1 + (len(self.ids) - 1 + 0.5) / 1.5) * UNKNOWN_WEIGHT
         for word in words(query[:MAX_QUERY_CHARS]):
             s = stem(word)
             if s in self.postings:
                 terms[s] = 1.0
+                mass[s] = self.idf[s]
                 continue
             guesses = {self.surface_stems[w] for w in self._near_words.near(word)} or self._near_stems.near(s)
             for g in guesses:
                 terms[g] = max(terms.get(g, 0.0), FUZZY_WEIGHT)
-        return terms
+            mass[s] = max((self.idf[g] for g in guesses), default=rarest)
+        return terms, sum(mass.values())
 
-    def search(self, query: str, limit: int = 3, *, accept: Callable[[K], bool] | None = None) -> list[tuple[K, float]]:
-        """The best ``limit`` documents for ``query``, best first, as (id, score); only scores above zero.
+    def search(
+        self,
+        query: str,
+        limit: int = 3,
+        *,
+        accept: Callable[[K], bool] | None = None,
+        threshold: float = 0.0,
+    ) -> list[tuple[K, float]]:
+        """The best ``limit`` documents for ``query``, best first, as (id, relevance between 0 and 1).
 
-        ``accept`` keeps only the ids it returns True for (e.g. one entity's articles and the shared ones); the
-        statistics stay those of the whole index. Ties keep the order in which the documents were given.
+        Only relevances above zero and at least ``threshold`` (``RELEVANCE_THRESHOLD`` where an answer is given to a
+        citizen). ``accept`` keeps only the ids it returns True for (e.g. one entity's articles and the shared ones);
+        the statistics stay those of the whole index. Ties keep the order in which the documents were given.
         """
         if limit <= 0:
             return []
+        terms, mass = self._query(query)
         scores: dict[int, float] = defaultdict(float)
-        for term, weight in self.query_terms(query).items():
+        for term, weight in terms.items():
             idf = self.idf[term] * weight
             for index, tf in self.postings[term]:
                 scores[index] += idf * tf * (K1 + 1) / (tf + self.norms[index])
+        if not scores:
+            return []
+        tf = TITLE_WEIGHT + KEYWORDS_WEIGHT + BODY_WEIGHT
+        ceiling = mass * tf * (K1 + 1) / (tf + K1)  # every word once in each field, at average length
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         out: list[tuple[K, float]] = []
         for index, score in ranked:
+            relevance = min(1.0, score / ceiling)
+            if relevance < threshold:
+                break
             key = self.ids[index]
             if accept is None or accept(key):
-                out.append((key, score))
+                out.append((key, relevance))
                 if len(out) == limit:
                     break
         return out
+
+    def snippet(self, query: str, text: str, *, width: int = 30) -> list[tuple[str, bool]]:
+        """The ``width`` words of ``text`` with the most question words, as pieces (text, matched), in order.
+
+        An ellipsis piece opens or closes the window when it does not start or end the text; the pieces joined
+        give the window's text as written (accents and case kept)."""
+        terms = self.query_terms(query)
+        spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+        if not spans:
+            return []
+        hits = [stem_of(text[a:b]) in terms for a, b in spans]
+        best, best_count = 0, -1
+        count = sum(hits[:width])
+        for start in range(max(1, len(spans) - width + 1)):
+            if start:
+                count += (hits[start + width - 1] if start + width - 1 < len(hits) else 0) - hits[start - 1]
+            if count > best_count:
+                best, best_count = start, count
+        # Start a few words before the first match rather than as early as possible, keeping every match.
+        first = next((i for i in range(best, min(best + width, len(hits))) if hits[i]), best)
+        lead = min(first, max(best, first - 3))
+        if sum(hits[lead : lead + width]) >= best_count:
+            best = lead
+        window = spans[best : best + width]
+        pieces: list[tuple[str, bool]] = [("… ", False)] if best else []
+        position = window[0][0]
+        for (a, b), hit in zip(window, hits[best : best + width], strict=True):
+            if a > position:
+                pieces.append((text[position:a], False))
+            for piece, is_word in _split_word(text[a:b]):
+                pieces.append((piece, hit and is_word))
+            position = b
+        if best + width < len(spans):
+            pieces.append((" …", False))
+        return _merge(pieces)
+
+
+def stem_of(raw: str) -> str:
+    """The stem a single written word is indexed by ("" for punctuation, stopwords and one-letter words)."""
+    found = words(raw)
+    return stem(found[0]) if found else ""
+
+
+def _split_word(raw: str) -> list[tuple[str, bool]]:
+    """A whitespace-free run as the word itself and its surrounding punctuation ("(SAC)," → "(", "SAC", "),")."""
+    match = re.search(r"\w[\w-]*\w|\w", raw)
+    if match is None:
+        return [(raw, False)]
+    parts = [(raw[: match.start()], False), (match.group(), True), (raw[match.end() :], False)]
+    return [p for p in parts if p[0]]
+
+
+def _merge(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    out: list[tuple[str, bool]] = []
+    for text, matched in pieces:
+        if out and out[-1][1] == matched:
+            out[-1] = (out[-1][0] + text, matched)
+        else:
+            out.append((text, matched))
+    return out

@@ -115,3 +115,20 @@ def test_the_assistant_answers_and_shows_the_ouvidoria_only_with_an_earlier_prot
 
     assert page.get_by_label("Sua pergunta").is_visible()  # the protocol step is over
     assert no_horizontal_scroll(page)
+
+
+def test_the_faq_search_highlights_what_matched_and_offers_a_manifestation_when_nothing_fits(new_page, insurer):
+    page = new_page(**PHONE)
+    page.goto("/perguntas-frequentes/?entidade=horizonte")
+    page.get_by_label("Buscar uma dúvida").fill("revogar consentimento")
+    page.get_by_role("button", name="Buscar").click()
+    page.get_by_role("link", name="Como revogo (cancelo) o consentimento que dei?").first.wait_for()
+    assert page.locator(".faq-results mark").count() >= 1
+    assert no_horizontal_scroll(page)
+    assert axe_violations(page) == []
+    page.get_by_label("Buscar uma dúvida").fill("receita de bolo de cenoura")
+    page.get_by_role("button", name="Buscar").click()
+    page.get_by_text("Nenhum artigo responde a essa pergunta").wait_for()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Registre uma manifestação").click()
+    page.wait_for_url("**/atendimento/horizonte/fale-conosco/")

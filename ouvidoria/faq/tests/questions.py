@@ -68,9 +68,10 @@ QUESTIONS: list[tuple[str, str]] = [
     ("como acompanho minha reclamacao", "acompanhar-manifestacao"),
     ("quero saber o andamento do meu pedido", "acompanhar-manifestacao"),
     ("qual a diferença entre reclamação, sugestão e elogio", "tipos-de-manifestacao"),
-    ("quero fazer um elogio pro atendente", "tipos-de-manifestacao"),
+    # Issue 14: a wish to praise or denounce goes to "Como posso ajudar?" (expectations changed with that rule).
+    ("quero fazer um elogio pro atendente", "@ajuda"),
     ("como faço uma denuncia de irregularidade", "denuncia"),
-    ("quero denunciar um funcionario", "denuncia"),
+    ("quero denunciar um funcionario", "@ajuda"),
     ("posso fazer denuncia anonima?", "anonimato-e-sigilo"),
     ("nao quero que saibam meu nome", "anonimato-e-sigilo"),
     ("posso usar meu nome social no atendimento", "nome-social"),

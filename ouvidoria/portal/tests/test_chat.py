@@ -165,3 +165,72 @@ def test_the_conversation_is_found_in_the_workspace_by_its_protocol_by_who_reads
         assert other.get(reverse("workspace:conversation", args=[conversation.protocol])).status_code == 404
     elsewhere = signed_in(staff_user("analyst", entities=[EntityFactory.create(slug="outra")]))
     assert elsewhere.get(reverse("workspace:conversation", args=[conversation.protocol])).status_code == 404
+
+
+def test_the_wish_to_complain_goes_to_how_can_i_help_not_to_an_article(insurer):
+    """Issue 14: 'quero reclamar de uma cobrança indevida' was answered with 'O atendimento é gratuito?'."""
+    client = Client()
+    page = say(client, entidade="horizonte", text="quero reclamar de uma cobrança indevida").content.decode()
+    conversation = ChatConversation.objects.get()
+    assert conversation.state == "help"
+    assert "Entendi que você quer fazer uma reclamação. Como posso ajudar?" in page
+    assert "O atendimento é gratuito?" not in page
+    for label in ("Reclamação", "Sugestão", "Obter informação"):
+        assert label in page
+    say(client, choice="complaint")
+    assert ChatConversation.objects.get().purpose == "complaint"
+
+
+def test_a_question_no_article_answers_is_told_so_and_offered_the_channels(insurer):
+    client = Client()
+    page = say(client, entidade="horizonte", text="receita de bolo de cenoura").content.decode()
+    conversation = ChatConversation.objects.get()
+    assert conversation.state == "channel"
+    assert "nenhum artigo responde" in page
+    assert not conversation.messages.filter(author="bot").exclude(article="").exists()
+    assert "Fale Conosco" in page
+    assert "Seguradora Horizonte" in page
+
+
+def test_an_entity_outside_open_insurance_is_answered_from_its_regimes_set(insurer):
+    EntityFactory.create(slug="vitalis", name="Vitalis Saúde", regime="ans")
+    client = Client()
+    say(client, entidade="vitalis", text="quanto tempo de carencia pra fazer o parto")
+    answer = ChatConversation.objects.get().messages.filter(author="bot").last()
+    assert answer.article == "ans-carencias"
+    assert answer.link == "/perguntas-frequentes/ans-carencias/?entidade=vitalis"
+
+
+def test_the_faq_page_says_no_article_fits_and_links_the_entitys_form(insurer):
+    client = Client()
+    page = client.get(reverse("portal:faq"), {"q": "receita de bolo de cenoura", "entidade": "horizonte"})
+    html = page.content.decode()
+    assert page.context["results"] == []
+    assert "Nenhum artigo responde a essa pergunta" in html
+    assert "Não encontrou?" in html
+    assert 'href="/atendimento/horizonte/fale-conosco/">Registre uma manifestação' in html
+
+
+def test_the_faq_page_lists_results_above_the_threshold_with_highlighted_snippets(insurer):
+    client = Client()
+    page = client.get(reverse("portal:faq"), {"q": "revogar consentimento", "entidade": "horizonte"})
+    html = page.content.decode()
+    assert 1 <= len(page.context["results"]) < 8
+    assert page.context["results"][0].slug == "como-revogar-consentimento"
+    assert "<mark>" in html
+    assert "Registre uma manifestação" in html
+
+
+def test_the_faq_shows_each_entity_only_its_regimes_articles(insurer):
+    EntityFactory.create(slug="vitalis", name="Vitalis Saúde", regime="ans")
+    client = Client()
+    html = client.get(reverse("portal:faq"), {"entidade": "vitalis"}).content.decode()
+    assert "Quais são as carências do plano de saúde?" in html
+    assert "Open Insurance" not in html
+    assert (
+        client.get(
+            reverse("portal:faq_article", args=["como-revogar-consentimento"]), {"entidade": "vitalis"}
+        ).status_code
+        == 404
+    )
+    assert client.get(reverse("portal:faq_article", args=["ans-carencias"]), {"entidade": "vitalis"}).status_code == 200

@@ -109,3 +109,27 @@ def test_any_text_is_answered_with_positive_scores_in_order(query):
     assert all(score > 0 for score in scores)
     assert scores == sorted(scores, reverse=True)
     assert len({key for key, _ in results}) == len(results)
+
+
+def test_relevance_is_a_share_of_an_ideal_article_and_the_threshold_keeps_only_what_fits():
+    [(key, relevance)] = INDEX.search("prazo da ouvidoria", limit=1)
+    assert key == "ouvidoria"
+    assert 0 < relevance <= 1
+    # Words no article knows lower the relevance: the same match inside an unrelated question.
+    [(_, diluted)] = INDEX.search("prazo da ouvidoria para bolo de cenoura com chocolate", limit=1)
+    assert diluted < relevance
+    assert INDEX.search("prazo da ouvidoria para bolo de cenoura com chocolate", threshold=relevance) == []
+    assert INDEX.search("prazo da ouvidoria", threshold=relevance)[0][0] == "ouvidoria"
+
+
+def test_the_snippet_is_the_window_with_the_question_words_marked():
+    text = " ".join(["palavra"] * 50) + " A Ouvidoria responde em até 10 dias úteis (prazo legal). " + "fim " * 40
+    pieces = INDEX.snippet("prazo da ouvidoria", text, width=12)
+    marked = [t for t, matched in pieces if matched]
+    assert marked == ["Ouvidoria", "prazo"]
+    joined = "".join(t for t, _ in pieces)
+    assert joined.startswith("… ")
+    assert joined.endswith(" …")
+    assert "(prazo legal)." in joined  # punctuation kept, only the word marked
+    assert INDEX.snippet("prazo", "") == []
+    assert INDEX.snippet("prazo", "Prazo curto.") == [("Prazo", True), (" curto.", False)]

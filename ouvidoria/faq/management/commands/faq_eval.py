@@ -1,31 +1,39 @@
 import json
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ouvidoria.faq.evaluation import evaluate
-from ouvidoria.faq.starter import starter_index
-from ouvidoria.faq.tests.questions import QUESTIONS
+from ouvidoria.faq.evaluation import DEFAULT_FILE, EvaluationFileError, evaluate_by_regime, read_questions
 
 
 class Command(BaseCommand):
     help = (
-        "Mede a qualidade das respostas da busca do FAQ: acerto no 1º lugar e entre os 3 primeiros, sobre as "
-        "perguntas de avaliação (ouvidoria/faq/tests/questions.py) e os artigos iniciais."
+        "Mede a qualidade das respostas do assistente: acerto no 1º lugar e entre os 3 primeiros, por regime, sobre "
+        "um arquivo de perguntas de avaliação (TOML ou CSV; formato em ouvidoria/faq/evaluation.py) e os artigos "
+        "iniciais."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--file", type=Path, default=DEFAULT_FILE, help=f"Arquivo de perguntas (padrão: {DEFAULT_FILE})."
+        )
         parser.add_argument("--json", action="store_true", help="Saída em JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = evaluate(starter_index(), QUESTIONS)
+        try:
+            results = evaluate_by_regime(read_questions(options["file"]))
+        except EvaluationFileError as exc:
+            raise CommandError(str(exc)) from None
         if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
+            self.stdout.write(json.dumps({r: e.as_dict() for r, e in results.items()}, ensure_ascii=False))
             return
-        self.stdout.write(
-            f"perguntas: {result.total}  top-1: {result.top1_accuracy:.1%} ({result.top1})  "
-            f"top-3: {result.top3_accuracy:.1%} ({result.top3})"
-        )
-        for miss in result.misses:
-            where = "fora dos 3" if miss.expected not in miss.found else f"{miss.found.index(miss.expected) + 1}º"
-            self.stdout.write(f"  [{where}] {miss.question!r}: esperado {miss.expected}, veio {', '.join(miss.found)}")
+        for regime, result in results.items():
+            self.stdout.write(
+                f"{regime}: perguntas {result.total}  top-1 {result.top1_accuracy:.1%} ({result.top1})  "
+                f"top-3 {result.top3_accuracy:.1%} ({result.top3})"
+            )
+        for miss in results["todos"].misses:
+            self.stdout.write(
+                f"  {miss.question!r}: esperado {', '.join(miss.expected)}; veio {', '.join(miss.found) or 'nada'}"
+            )
