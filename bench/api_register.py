@@ -291,12 +291,8 @@ def main() -> None:
     common.setup_django()
     from ouvidoria.api.models import ApiToken
     from ouvidoria.cases.models import Manifestation
-    from ouvidoria.entities.models import Entity
 
-    entity, _ = Entity.objects.update_or_create(
-        slug=ENTITY_SLUG,
-        defaults={"name": "Consórcio Benchmark S.A.", "regime": "bcb", "state": "SP", "city": "São Paulo"},
-    )
+    entity = common.consortium_entity(ENTITY_SLUG)
     _, key = ApiToken.issue(name="bench", entities=[entity])
     before_rows = Manifestation.objects.filter(entity=entity).count()
     pg = common.postgres_facts()

@@ -86,6 +86,23 @@ def migrate(env: dict[str, str] | None = None) -> None:
     manage("migrate", "--no-input", "-v0", env=env)
 
 
+def consortium_entity(slug: str) -> Any:
+    """The Banco Central consórcio administrator the registration benchmarks send their cases to."""
+    from ouvidoria.entities.models import Entity
+
+    entity, _ = Entity.objects.update_or_create(
+        slug=slug,
+        defaults={
+            "name": "Consórcio Benchmark S.A.",
+            "regime": "bcb",
+            "institution_kind": "consortium",
+            "state": "SP",
+            "city": "São Paulo",
+        },
+    )
+    return entity
+
+
 def percentile(sorted_values: list[float], p: float) -> float:
     """Nearest-rank percentile of an already sorted list (p in 0..100)."""
     if not sorted_values:

@@ -66,13 +66,9 @@ def main() -> None:
     from django.db import connection
 
     from ouvidoria.api.models import ApiToken
-    from ouvidoria.entities.models import Entity
     from ouvidoria.wsgi import application
 
-    entity, _ = Entity.objects.update_or_create(
-        slug=ENTITY_SLUG,
-        defaults={"name": "Consórcio Benchmark S.A.", "regime": "bcb", "state": "SP", "city": "São Paulo"},
-    )
+    entity = common.consortium_entity(ENTITY_SLUG)
     _, key = ApiToken.issue(name="bench-profile", entities=[entity])
     payloads = make_payloads(args.warmup + args.requests + 1, seed=7)
     statuses: dict[str, int] = {}

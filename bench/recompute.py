@@ -266,7 +266,12 @@ def main() -> None:
     today = timezone.localdate()
     slug = f"bench-recompute-{int(time.time())}"
     entity = Entity.objects.create(
-        slug=slug, name="Administradora de Consórcios Benchmark", regime="bcb", state="SP", city="São Paulo"
+        slug=slug,
+        name="Administradora de Consórcios Benchmark",
+        regime="bcb",
+        institution_kind="consortium",
+        state="SP",
+        city="São Paulo",
     )
     common.log(f"inserting {args.cases:,} open cases")
     insert_s, distinct_keys = insert_cases(entity, args.cases, today)

@@ -14,7 +14,8 @@ from ouvidoria.rules.subjects import CATALOGUE_LABELS, OPIN, catalogues_for, sub
 def entity_catalogues(entity: Entity) -> tuple[str, ...]:
     """The codes of the catalogues ``entity`` is offered (rules/subjects.py ``catalogues_for``)."""
     chosen = SubjectCatalogue.objects.filter(entities=entity).values_list("code", flat=True) if entity.pk else []
-    return catalogues_for(entity.regime, opin=entity.opin_participant or entity.opin_structure, chosen=chosen)
+    opin = entity.opin_participant or entity.opin_structure
+    return catalogues_for(entity.regime, opin=opin, chosen=chosen, kind=entity.institution_kind)
 
 
 def catalogues_label(codes: Iterable[str]) -> str:

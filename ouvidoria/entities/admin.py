@@ -26,8 +26,19 @@ class AreaInline(admin.TabularInline[Area, Entity]):
 
 @admin.register(Entity)
 class EntityAdmin(admin.ModelAdmin[Entity]):
-    list_display = ["name", "slug", "regime", "opin_participant", "opin_structure", "state", "city", "group", "active"]
-    list_filter = ["regime", "opin_participant", "opin_structure", "state", "active"]
+    list_display = [
+        "name",
+        "slug",
+        "regime",
+        "institution_kind",
+        "opin_participant",
+        "opin_structure",
+        "state",
+        "city",
+        "group",
+        "active",
+    ]
+    list_filter = ["regime", "institution_kind", "opin_participant", "opin_structure", "state", "active"]
     search_fields = ["name", "slug", "cnpj"]
     prepopulated_fields = {"slug": ["name"]}
     # Closures are edited on their own page (ClosureAdmin), where they recompute open deadlines.

@@ -1,9 +1,10 @@
 """The regulated companies served by the installation, their groups, calendars and key contacts."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ouvidoria.rules.catalogue import REGIMES
+from ouvidoria.rules.catalogue import INSTITUTION_KINDS, REGIMES, institution_kind, institution_kind_problem
 
 
 class EconomicGroup(models.Model):
@@ -27,6 +28,16 @@ class Entity(models.Model):
     slug = models.SlugField(_("identificador"), unique=True, max_length=80)
     cnpj = models.CharField(_("CNPJ"), max_length=14, blank=True)
     regime = models.CharField(_("regime regulatório"), max_length=10, choices=REGIMES, default="other")
+    institution_kind = models.CharField(
+        _("tipo de instituição"),
+        max_length=12,
+        choices=INSTITUTION_KINDS,
+        blank=True,
+        help_text=_(
+            "Só no regime do Banco Central: banco ou administradora de consórcios. Decide o catálogo de assuntos e "
+            "as perguntas frequentes iniciais oferecidos ao público da entidade."
+        ),
+    )
     opin_participant = models.BooleanField(_("participante do Open Insurance"), default=False)
     # Seed 000 §4.2.3 and §4.3.1: the Open Insurance structure's own Fale Conosco (Service Desk), 15 days overall,
     # handing each case to the participants involved (7 days each). Not a participant's own channel.
@@ -82,6 +93,23 @@ class Entity(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        problem = institution_kind_problem(self.regime, self.institution_kind)
+        if problem == "missing":
+            message = _(
+                "Informe o tipo de instituição: no regime do Banco Central, banco ou administradora de consórcios."
+            )
+            raise ValidationError({"institution_kind": message})
+        if problem == "not_bcb":
+            raise ValidationError(
+                {"institution_kind": _("O tipo de instituição só se aplica ao regime do Banco Central.")}
+            )
+
+    @property
+    def kind(self) -> str:
+        """The kind of institution under the Banco Central regime (a bank when not said), ``""`` otherwise."""
+        return institution_kind(self.regime, self.institution_kind)
 
     @property
     def uses_bank_calendar(self) -> bool:

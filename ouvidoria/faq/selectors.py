@@ -84,7 +84,7 @@ def audience_of(entity: Entity | None) -> str:
     if entity is None:
         return entity_set(regime=None, opin=True)
     return entity_set(
-        regime=entity.regime, opin=entity.opin_participant or entity.opin_structure, name=f"{entity.name} {entity.slug}"
+        regime=entity.regime, opin=entity.opin_participant or entity.opin_structure, kind=entity.institution_kind
     )
 
 

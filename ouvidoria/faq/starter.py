@@ -7,10 +7,9 @@ now; the entity's set follows its regulator (``Entity.regime``) and Open Insuran
 - an Open Insurance participant (or the Open Insurance structure itself), and the portal's pages opened without an
   entity (the Open Insurance stage of seed 000 §4.1.1), see the ``opin`` set;
 - an ANS operator (health plans) ``ans``; a SUSEP insurer outside Open Insurance ``seguros``;
-- a Banco Central institution ``consorcio`` when it is a consórcio administrator, ``banco`` otherwise. The entity
-  record has no field for the kind of institution (seed 001 is a consórcio administrator's manual, under the same
-  Banco Central rules as banks), so it is read from the entity's name or identifier ("consórcio"); an entity named
-  otherwise gets the bank set and can have its own articles written in the admin;
+- a Banco Central institution ``consorcio`` when it is a consórcio administrator, ``banco`` otherwise: the entity's
+  "tipo de instituição" (``Entity.institution_kind``, rules/catalogue.py ``institution_kind``), the same field
+  that decides its subject catalogue;
 - every set but ``opin`` also sees the ``comum`` articles (protocol, nome social, LGPD rights… said once for all);
   the Open Insurance set has its own versions of those.
 An article written by staff without any set is for every entity, as before.
@@ -23,7 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ouvidoria.rules.retrieval import SearchIndex, fold
+from ouvidoria.rules.catalogue import CONSORTIUM, institution_kind
+from ouvidoria.rules.retrieval import SearchIndex
 
 DATA = Path(__file__).resolve().parent / "data" / "articles.toml"
 
@@ -42,7 +42,7 @@ SETS: dict[str, str] = {
 AUDIENCES = tuple(code for code in SETS if code != COMMON)
 
 
-def entity_set(*, regime: str | None, opin: bool, name: str = "") -> str:
+def entity_set(*, regime: str | None, opin: bool, kind: str = "") -> str:
     """The starter set of an entity's public (see the module's docstring); ``regime`` None: the portal itself."""
     if regime is None or opin:
         return OPIN
@@ -51,7 +51,7 @@ def entity_set(*, regime: str | None, opin: bool, name: str = "") -> str:
     if regime == "susep":
         return "seguros"
     if regime == "bcb":
-        return "consorcio" if "consorc" in fold(name) else "banco"
+        return "consorcio" if institution_kind(regime, kind) == CONSORTIUM else "banco"
     return COMMON
 
 

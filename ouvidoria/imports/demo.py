@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum.br import cnpj, cpf
 
-from ouvidoria.catalogue.models import Instance, Subject, SubjectCatalogue
+from ouvidoria.catalogue.models import Instance, Subject
 from ouvidoria.catalogue.selectors import entity_subjects
 from ouvidoria.entities.models import Area, EconomicGroup, Entity, KeyContact
 from ouvidoria.entities.services import entity_calendar
@@ -53,9 +53,8 @@ class DemoEntity:
     weight: int
     channels: tuple[tuple[str, int], ...]
     group: str = ""
-    # Subject catalogues chosen instead of the regime's (rules/subjects.py): the BCB regime serves banks and
-    # consórcios, and this one is a consórcio.
-    subject_catalogues: tuple[str, ...] = ()
+    # Under the Banco Central regime, bank or consórcio administrator (rules/catalogue.py INSTITUTION_KINDS).
+    institution_kind: str = ""
 
 
 GROUP = ("grupo-horizonte", "Grupo Horizonte Seguros")
@@ -82,7 +81,7 @@ ENTITIES: tuple[DemoEntity, ...] = (
             ("procon", 6),
             ("reclame-aqui", 6),
         ),
-        subject_catalogues=("consortium",),
+        institution_kind="consortium",
     ),
     DemoEntity(
         slug="vitalis-saude",
@@ -371,6 +370,7 @@ def demo_entities_ensure() -> tuple[list[Entity], int]:
                 "name": spec.name,
                 "cnpj": base + cnpj.calc_check_digits(base),
                 "regime": spec.regime,
+                "institution_kind": spec.institution_kind,
                 "opin_participant": spec.opin_participant,
                 "state": spec.state,
                 "city": spec.city,
@@ -398,8 +398,6 @@ def demo_entities_ensure() -> tuple[list[Entity], int]:
         KeyContact.objects.get_or_create(
             entity=entity, name=name, defaults={"role": role, "email": email, "phone": phone}
         )
-        for code in spec.subject_catalogues:
-            SubjectCatalogue.objects.get(code=code).entities.add(entity)
         entities.append(entity)
     return entities, created
 

@@ -169,3 +169,31 @@ REGIMES: tuple[tuple[str, str], ...] = (
     ("bcb", "Banco Central (instituições financeiras, consórcios)"),
     ("other", "Outro"),
 )
+
+BCB = "bcb"
+BANK = "bank"
+CONSORTIUM = "consortium"
+# The Banco Central regime serves two kinds of institution under the same rules (Res. CMN 4.860/2020 for banks and
+# consórcio administrators alike; seed 001 is a consórcio administrator's manual). Which one an entity is decides
+# the subjects and the FAQ its public starts with (issue 14); the other regimes have one kind each.
+INSTITUTION_KINDS: tuple[tuple[str, str], ...] = (
+    (BANK, "Banco, financeira ou instituição de pagamento"),
+    (CONSORTIUM, "Administradora de consórcios"),
+)
+
+
+def institution_kind(regime: str, kind: str) -> str:
+    """The kind of a Banco Central institution (a bank when not said), ``""`` under every other regime."""
+    if regime != BCB:
+        return ""
+    return kind if kind in dict(INSTITUTION_KINDS) else BANK
+
+
+def institution_kind_problem(regime: str, kind: str) -> Literal["missing", "not_bcb"] | None:
+    """Why ``kind`` does not fit ``regime`` when entered on a form: ``missing`` under the Banco Central (say which),
+    ``not_bcb`` under any other regime (it has one kind); None when it fits."""
+    if regime == BCB and not kind:
+        return "missing"
+    if regime != BCB and kind:
+        return "not_bcb"
+    return None

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ouvidoria.rules.catalogue import BANK, CONSORTIUM, institution_kind
+
 DATA = Path(__file__).parent / "data"
 SUBJECTS_FILE = DATA / "subjects.toml"
 SUPPLEMENT_FILE = DATA / "subjects_supplement.toml"
@@ -90,21 +92,25 @@ CATALOGUES: tuple[Catalogue, ...] = (
 CATALOGUE_CODES: tuple[str, ...] = tuple(c.code for c in CATALOGUES)
 CATALOGUE_LABELS: dict[str, str] = {c.code: c.label for c in CATALOGUES}
 
-# The catalogues of each regime (entities.Entity.regime) when the entity was not given its own: the Banco Central
-# regime serves banks and consórcio administrators alike (seed 001 is a consórcio's manual), so both until an
-# administrator narrows it; "other" is not narrowed at all.
+# The catalogues of each regime (entities.Entity.regime) when the entity was not given its own; under the Banco
+# Central regime, of its kind of institution (rules/catalogue.py ``institution_kind``: a bank or a consórcio
+# administrator); "other" is not narrowed at all.
 REGIME_CATALOGUES: dict[str, tuple[str, ...]] = {
     "susep": ("insurer",),
     "ans": ("health",),
-    "bcb": ("bank", "consortium"),
     "other": ("bank", "consortium", "insurer", "health"),
 }
+KIND_CATALOGUES: dict[str, tuple[str, ...]] = {BANK: ("bank",), CONSORTIUM: ("consortium",)}
 
 
-def catalogues_for(regime: str, *, opin: bool, chosen: Iterable[str] = ()) -> tuple[str, ...]:
-    """The catalogues an entity is offered: those chosen for it, else its regime's; OPIN's only for OPIN
-    participants (and the Open Insurance structure itself), always added for them (issue 14)."""
-    picked = [c for c in chosen if c != OPIN] or list(REGIME_CATALOGUES.get(regime, REGIME_CATALOGUES["other"]))
+def catalogues_for(regime: str, *, opin: bool, chosen: Iterable[str] = (), kind: str = "") -> tuple[str, ...]:
+    """The catalogues an entity is offered: those chosen for it, else its regime's (its kind's, under the Banco
+    Central); OPIN's only for OPIN participants (and the Open Insurance structure itself), always added for them
+    (issue 14)."""
+    default = KIND_CATALOGUES.get(institution_kind(regime, kind)) or REGIME_CATALOGUES.get(
+        regime, REGIME_CATALOGUES["other"]
+    )
+    picked = [c for c in chosen if c != OPIN] or list(default)
     if opin:
         picked.append(OPIN)
     return tuple(c for c in CATALOGUE_CODES if c in picked)

@@ -19,6 +19,8 @@ class EntityFactory(factory.django.DjangoModelFactory[Entity]):
     name = factory.declarations.Sequence(lambda n: f"Entidade {n}")
     slug = factory.declarations.Sequence(lambda n: f"entidade-{n}")
     regime = "bcb"
+    # The default entity is seed 001's consórcio administrator (its subjects are the consórcio catalogue's).
+    institution_kind = factory.declarations.LazyAttribute(lambda e: "consortium" if e.regime == "bcb" else "")
     state = "SP"
     city = "Ribeirão Preto"
 

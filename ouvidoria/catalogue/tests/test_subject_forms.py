@@ -23,7 +23,7 @@ def health():
 
 @pytest.fixture
 def bank():
-    return EntityFactory(slug="banco", name="Banco Alfa", regime="bcb")
+    return EntityFactory(slug="banco", name="Banco Alfa", regime="bcb", institution_kind="bank")
 
 
 def code(label: str) -> str:

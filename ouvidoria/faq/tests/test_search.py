@@ -139,8 +139,8 @@ def test_each_regime_sees_its_own_starter_set_and_only_participants_the_open_ins
     """Issue 14: health-plan, consórcio and bank entities saw the 35 Open Insurance articles."""
     faq_articles_load()
     health = EntityFactory(regime="ans", name="Vitalis Saúde")
-    consortium = EntityFactory(regime="bcb", name="Prisma Administradora de Consórcios")
-    bank = EntityFactory(regime="bcb", name="Banco Horizonte")
+    consortium = EntityFactory(regime="bcb", institution_kind="consortium", name="Prisma Administradora")
+    bank = EntityFactory(regime="bcb", institution_kind="bank", name="Banco Horizonte Consorciado")
     insurer = EntityFactory(regime="susep", opin_participant=False)
     participant = EntityFactory(regime="susep", opin_participant=True)
     seen = {e: {a.slug for a in faq_articles(e)} for e in (health, consortium, bank, insurer, participant)}

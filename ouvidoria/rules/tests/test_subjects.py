@@ -16,20 +16,22 @@ def row(segment=BANKS, area="Serviços Financeiros", topic=CARD, group="Cobranç
 
 
 @pytest.mark.parametrize(
-    ("regime", "opin", "chosen", "expected"),
+    ("regime", "kind", "opin", "chosen", "expected"),
     [
-        ("ans", False, (), ("health",)),
-        ("susep", False, (), ("insurer",)),
-        ("susep", True, (), ("opin", "insurer")),
-        ("bcb", False, (), ("bank", "consortium")),
-        ("bcb", False, ("consortium",), ("consortium",)),
+        ("ans", "", False, (), ("health",)),
+        ("susep", "", False, (), ("insurer",)),
+        ("susep", "", True, (), ("opin", "insurer")),
+        ("bcb", "consortium", False, (), ("consortium",)),
+        ("bcb", "bank", False, (), ("bank",)),
+        ("bcb", "", False, (), ("bank",)),  # a Banco Central institution not said otherwise is a bank
+        ("bcb", "bank", False, ("bank", "consortium"), ("bank", "consortium")),
         # OPIN's subjects belong to OPIN participants only, even when an administrator picks the catalogue.
-        ("bcb", False, ("consortium", "opin"), ("consortium",)),
-        ("other", False, (), ("bank", "consortium", "insurer", "health")),
+        ("bcb", "consortium", False, ("consortium", "opin"), ("consortium",)),
+        ("other", "", False, (), ("bank", "consortium", "insurer", "health")),
     ],
 )
-def test_each_regime_is_offered_its_own_catalogue_and_opin_only_to_participants(regime, opin, chosen, expected):
-    assert sorted(catalogues_for(regime, opin=opin, chosen=chosen)) == sorted(expected)
+def test_each_regime_is_offered_its_own_catalogue_and_opin_only_to_participants(regime, kind, opin, chosen, expected):
+    assert sorted(catalogues_for(regime, opin=opin, chosen=chosen, kind=kind)) == sorted(expected)
 
 
 def test_the_taxonomy_maps_segments_to_regimes_and_leaves_other_markets_out():
