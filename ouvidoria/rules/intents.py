@@ -60,6 +60,7 @@ _CUE_ROOTS: tuple[tuple[str, str], ...] = (
     ("sugir", SUGGESTION),
     ("elogi", PRAISE),
     ("parabeniz", PRAISE),
+    ("agradec", PRAISE),
     ("solicit", REQUEST),
     ("requeri", REQUEST),
     ("informac", INFORMATION),
@@ -72,6 +73,10 @@ _CUE_WORDS: dict[str, str] = {
     "duvidas": INFORMATION,
     "informar": INFORMATION,
     "parabens": PRAISE,
+    # Telling the company of a problem is a complaint to record ("quero avisar que o caixa está quebrado").
+    "avisar": COMPLAINT,
+    "comunicar": COMPLAINT,
+    "relatar": COMPLAINT,
 }
 _WISH = frozenset(
     [
@@ -106,6 +111,7 @@ _WISH = frozenset(
         "fazer",
         "fazr",
         "deixar",
+        "deixo",
         "mandar",
         "enviar",
         "formalizar",
@@ -205,6 +211,8 @@ def _is_wish(word: str, before: str) -> bool:
 def intent(text: str) -> str | None:
     """The record type the citizen says they want to make, or None when the message is a question to answer."""
     tokens = _TOKEN.findall(fold(text or ""))[:200]
+    if tokens and tokens[0] in _QUESTION:
+        return None  # "qual a diferença entre fazer uma reclamação e uma denúncia": a question from its first word
     asks = "?" in (text or "") or bool(_QUESTION & set(tokens))
     for i, token in enumerate(tokens):
         kind = _cue(token)
@@ -227,6 +235,15 @@ HELP = "help"  # the citizen wants to record something: "Como posso ajudar?"
 NONE = "none"  # no article answers: say so and offer the channels
 
 K = TypeVar("K", bound=Hashable)
+# An article offered beside "Como posso ajudar?" is a digression from what the citizen asked for: only a close match
+# of what the wish is about (half an ideal article's score) is worth it; "quero reclamar de uma cobrança indevida"
+# is not helped by "O atendimento é gratuito?".
+HINT_RELEVANCE = 0.5
+
+
+def _topic(text: str) -> str:
+    """What a wish is about: the message without its wish markers and cue words ("cobrança indevida")."""
+    return " ".join(t for t in _TOKEN.findall(fold(text or "")) if t not in _WISH and _cue(t) is None)
 
 
 @dataclass(frozen=True)
@@ -247,14 +264,17 @@ def reply(
     """What the assistant does with a message: the same ranking and threshold as the FAQ page's search.
 
     A wish to complain, denounce, suggest or praise goes to "Como posso ajudar?" whatever the FAQ holds (the best
-    article, if relevant, comes along as a hint). Otherwise the best article above the threshold answers; with
+    article, if relevant, comes along as a hint), unless it comes with a question an article answers ("quero
+    denunciar o gerente, meu nome fica em sigilo?"): the article answers, and "Encontrou o que procurava?" leads on
+    to the channels. Otherwise the best article above the threshold answers; with
     none, a request or a wish for information with nothing the FAQ answers goes to "Como posso ajudar?" too, and any
     other message is told that no article answers it.
     """
     wanted = intent(question)
     found = tuple(index.search(question, limit, accept=accept, threshold=threshold))
-    if wanted in TO_RECORD:
-        return Reply(HELP, wanted, found[:1])
+    if wanted in TO_RECORD and not (found and "?" in question):
+        hint = index.search(_topic(question), 1, accept=accept, threshold=HINT_RELEVANCE)
+        return Reply(HELP, wanted, tuple(hint))
     if found:
         return Reply(ARTICLE, wanted, found)
     return Reply(HELP if wanted is not None else NONE, wanted, ())

@@ -26,6 +26,13 @@ Ranking
     what the article answers; the keywords are the phrasings the public uses ("cancelar consentimento", "sac") and
     are the staff's lever to fix a miss without touching the text.
 
+Synonyms
+    People ask in their words ("de graça", "fui sorteado", "a mensalidade subiu"), articles are written in the
+    regulators' ("gratuito", "contemplação", "reajuste"). ``PHRASES`` adds the term a phrase stands for ("quanto
+    tempo" → "prazo"); ``SYNONYMS`` maps a colloquial word to the terms it
+    stands for; a question word found there looks up its own stem and its terms, and counts in the ideal article's
+    score once, at the best-known form's IDF, so a synonym never makes a question look less relevant.
+
 Typos
     A query word whose stem is not in the index is looked up among the index's surface words within one edit
     (deletion, insertion, substitution or adjacent transposition, via a deletion-neighbourhood table, as SymSpell
@@ -70,11 +77,10 @@ KEYWORDS_WEIGHT = 2.0
 BODY_WEIGHT = 1.0
 FUZZY_WEIGHT = 0.6
 FUZZY_MIN_LENGTH = 4
-# Below this share of an ideal article's score nothing answers the question (see "Relevance"). Chosen on the
-# regression questions of ouvidoria/faq/tests/questions.py: 0.30 and 0.35 keep the same top-1 there, 0.40 loses
-# answers; right answers to the regimes' own questions score 0.65 and more, off-topic ones 0.1–0.45
-# (docs/benchmarks.md, section 7). An independently written evaluation file is the check to re-tune it by.
-RELEVANCE_THRESHOLD = 0.35
+# Below this share of an ideal article's score nothing answers the question (see "Relevance"). Chosen on the tuning
+# set of independently written questions (ouvidoria/faq/data/evaluation.toml): at 0.35 right answers scoring
+# 0.26-0.35 were refused; 0.25 gives the best top-1 there, 0.15-0.30 within a point (docs/benchmarks.md, section 7).
+RELEVANCE_THRESHOLD = 0.25
 UNKNOWN_WEIGHT = 0.5
 # Longer questions are cut: a pasted e-mail is not a question, and the cost of a query grows with its words.
 MAX_QUERY_CHARS = 1000
@@ -94,6 +100,7 @@ _STOPWORDS = """
     ola oi bom boa dia tarde noite obrigado obrigada favor gostaria queria quero saber duvida pergunta
     tal alguem algum alguma alguns algumas todo toda todos todas outro outra outros outras mesmo mesma cada
     aqui ali la ai onde aonde quando
+    ta to tava tavam tah ne pois
     """
 STOPWORDS = frozenset(_STOPWORDS.split())
 
@@ -119,6 +126,43 @@ ABBREVIATIONS = {
     "infos": "informacoes",
     "gov": "governo",
     "lgpd": "lgpd",
+}
+
+# The colloquial words of the public and the terms the articles are written in (folded). A question word found
+# here also looks up its terms, and counts in the relevance as its best-known form (see "Synonyms" above).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "graca": ("gratuito",),
+    "gratis": ("gratuito",),
+    "sorteio": ("contemplacao",),
+    "sorteado": ("contemplacao",),
+    "sortear": ("contemplacao",),
+    "aumento": ("reajuste",),
+    "aumentou": ("reajuste",),
+    "subiu": ("reajuste",),
+    "demora": ("prazo",),
+    "demorar": ("prazo",),
+    "demorando": ("prazo",),
+    "golpe": ("fraude",),
+    "fraude": ("golpe",),
+    "remedio": ("medicamento",),
+    "convenio": ("plano",),
+    "devolver": ("devolucao", "reembolso"),
+    "batida": ("sinistro",),
+    "acidente": ("sinistro",),
+    "roubo": ("sinistro",),
+    "furto": ("sinistro",),
+    "cirurgia": ("procedimento",),
+    "exame": ("procedimento",),
+    "hospital": ("credenciado",),
+    "clinica": ("credenciado",),
+    "laboratorio": ("credenciado",),
+}
+# Phrases (folded) that stand for a term none of their words does alone: "quanto tempo" asks for a deadline,
+# "previsão do tempo" does not.
+PHRASES: dict[str, str] = {
+    "quanto tempo": "prazo",
+    "em que pe": "andamento",
+    "em q pe": "andamento",
 }
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -249,11 +293,16 @@ class SearchIndex(Generic[K]):
         terms: dict[str, float] = {}
         mass: dict[str, float] = {}
         rarest = math.log(1 + (len(self.ids) - 1 + 0.5) / 1.5) * UNKNOWN_WEIGHT
-        for word in words(query[:MAX_QUERY_CHARS]):
+        query = query[:MAX_QUERY_CHARS]
+        folded = " ".join(_WORD.findall(fold(query)))
+        extra = [term for phrase, term in PHRASES.items() if f" {phrase} " in f" {folded} "]
+        for word in words(query) + extra:
             s = stem(word)
-            if s in self.postings:
-                terms[s] = 1.0
-                mass[s] = self.idf[s]
+            known = [f for f in dict.fromkeys(stem(w) for w in (word, *SYNONYMS.get(word, ()))) if f in self.postings]
+            if known:
+                for f in known:
+                    terms[f] = 1.0
+                mass[s] = max(self.idf[f] for f in known)
                 continue
             guesses = {self.surface_stems[w] for w in self._near_words.near(word)} or self._near_stems.near(s)
             for g in guesses:

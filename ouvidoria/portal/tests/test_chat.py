@@ -75,7 +75,7 @@ def test_a_question_gets_a_faq_answer_and_the_feedback_buttons(insurer):
     page = say(client, text="como faço pra cancelar o consentimento").content.decode()
     conversation = ChatConversation.objects.get()
     assert conversation.state == "feedback"
-    answer = conversation.messages.filter(author="bot").last()
+    answer = conversation.messages.filter(author="bot").exclude(article="").last()
     assert answer.article
     for label in ("Encontrou o que procurava?", "Continuar atendimento", "Sim", "Não"):
         assert label in page
@@ -196,7 +196,7 @@ def test_an_entity_outside_open_insurance_is_answered_from_its_regimes_set(insur
     EntityFactory.create(slug="vitalis", name="Vitalis Saúde", regime="ans")
     client = Client()
     say(client, entidade="vitalis", text="quanto tempo de carencia pra fazer o parto")
-    answer = ChatConversation.objects.get().messages.filter(author="bot").last()
+    answer = ChatConversation.objects.get().messages.filter(author="bot").exclude(article="").last()
     assert answer.article == "ans-carencias"
     assert answer.link == "/perguntas-frequentes/ans-carencias/?entidade=vitalis"
 
@@ -234,3 +234,21 @@ def test_the_faq_shows_each_entity_only_its_regimes_articles(insurer):
         == 404
     )
     assert client.get(reverse("portal:faq_article", args=["ans-carencias"]), {"entidade": "vitalis"}).status_code == 200
+
+
+def test_the_answer_brings_the_next_relevant_articles_as_links(insurer):
+    """The best article is not always the one: the next ones above the threshold come as links."""
+    from ouvidoria.faq.selectors import faq_reply
+
+    question = "dei permissao pra compartilhar meus dados, isso vale pra sempre?"
+    expected = [a.slug for a, _ in faq_reply(question, entity=insurer).articles]
+    assert len(expected) > 1
+    page = say(Client(), entidade="horizonte", text=question).content.decode()
+    bot = list(ChatMessage.objects.filter(author="bot").order_by("created_at", "id"))
+    answer = next(i for i, m in enumerate(bot) if m.article)
+    assert bot[answer].article == expected[0]
+    others = bot[answer + 1 :]
+    assert [m.text for m in others] == ["Também pode ajudar:"] * (len(expected) - 1)
+    for message, slug in zip(others, expected[1:], strict=True):
+        assert f"/{slug}/" in message.link
+        assert message.link_label in page

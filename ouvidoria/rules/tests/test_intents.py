@@ -32,6 +32,9 @@ INDEX = SearchIndex(DOCS)
         ("Parabéns pelo atendimento", intents.PRAISE),
         ("quero solicitar a segunda via", intents.REQUEST),
         ("tenho uma dúvida", intents.INFORMATION),
+        ("queria agradecer a equipe pela ajuda", intents.PRAISE),
+        ("deixo aqui minha sugestão: mandem o boleto por whatsapp", intents.SUGGESTION),
+        ("quero avisar que o caixa eletrônico está quebrado", intents.COMPLAINT),
     ],
 )
 def test_the_wish_to_complain_denounce_suggest_praise_request_or_ask_is_recognised(text, expected):
@@ -49,6 +52,7 @@ def test_the_wish_to_complain_denounce_suggest_praise_request_or_ask_is_recognis
         "onde eu reclamo? qual canal devo usar",
         "preciso de login pra abrir chamado no service desk?",  # "login" is not a misspelt "elogio"
         "qual o prazo da ouvidoria",
+        "qual a diferença entre fazer uma reclamação e uma denúncia",  # a question from its first word
         "",
     ],
 )
@@ -61,6 +65,18 @@ def test_a_wish_to_complain_goes_to_help_even_when_an_article_matches_and_brings
     decided = intents.reply("quero reclamar de uma cobrança indevida", INDEX)
     assert (decided.kind, decided.intent) == (intents.HELP, intents.COMPLAINT)
     assert [key for key, _ in decided.found] == ["cobranca"]
+
+
+def test_the_hint_beside_how_can_i_help_must_match_what_the_wish_is_about():
+    """The hint is searched without the wish's words ("quero", "reclamar") and only a close match comes along."""
+    decided = intents.reply("quero reclamar do barulho na agência, é gratuito estacionar?", INDEX)
+    assert (decided.kind, decided.found) == (intents.HELP, ())
+
+
+def test_a_wish_that_asks_a_question_an_article_answers_gets_the_article():
+    decided = intents.reply("quero denunciar um colega, como faço uma denúncia?", INDEX)
+    assert (decided.kind, decided.intent) == (intents.ARTICLE, intents.DENUNCIATION)
+    assert decided.found[0][0] == "denuncia"
 
 
 def test_a_question_is_answered_by_the_best_article_above_the_threshold():

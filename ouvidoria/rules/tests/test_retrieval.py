@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -133,3 +134,20 @@ def test_the_snippet_is_the_window_with_the_question_words_marked():
     assert "(prazo legal)." in joined  # punctuation kept, only the word marked
     assert INDEX.snippet("prazo", "") == []
     assert INDEX.snippet("prazo", "Prazo curto.") == [("Prazo", True), (" curto.", False)]
+
+
+def test_colloquial_words_and_phrases_find_the_terms_the_articles_use():
+    index = SearchIndex(
+        [
+            ("gratuito", "O atendimento é gratuito?", "O SAC e a Ouvidoria não cobram nada.", ""),
+            ("prazo", "Prazo de resposta", "A Ouvidoria responde em 10 dias úteis.", ""),
+            ("clima", "Tempo de espera no telefone", "Previsto para ser curto.", ""),
+        ]
+    )
+    assert index.search("é de graça?", 1)[0][0] == "gratuito"
+    assert index.search("quanto tempo a ouvidoria leva", 1)[0][0] == "prazo"
+    # "tempo" alone is not a deadline: only the phrase "quanto tempo" stands for one.
+    assert "prazo" not in {key for key, _ in index.search("tempo de espera", 3)}
+    # A synonym counts once in the relevance: the colloquial word is as relevant as the article's own.
+    (_, colloquial), (_, formal) = index.search("de graça", 1)[0], index.search("gratuito", 1)[0]
+    assert colloquial == pytest.approx(formal)
