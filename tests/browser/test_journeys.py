@@ -91,9 +91,25 @@ def test_phone_contact_forwarded_answered_by_the_area_approved_by_the_ouvidor_an
     screenshot(analyst, "manifestacao")
     assert axe_violations(analyst) == []
 
+    # The Ouvidor is told: the bell counts the request, the approval tab lists the case, and the exact e-mail the
+    # requester will receive is shown before approving.
     chief = new_page()
     sign_in(chief, "ouvidora", device)
-    chief.goto(f"/painel/m/{m.protocol}/")
+    assert "1" in chief.locator("a.bell").inner_text()
+    chief.locator("a.bell").click()
+    chief.wait_for_url("**/painel/notificacoes/**")
+    assert protocol in chief.locator("main").inner_text()
+    screenshot(chief, "notificacoes")
+    assert axe_violations(chief) == []
+    chief.goto("/painel/?tab=approval")
+    chief.get_by_role("link", name=protocol).click()
+    chief.wait_for_url(f"**/painel/m/{m.protocol}/**")
+    chief.get_by_role("button", name="Ver o e-mail ao manifestante").click()
+    preview = chief.locator("#previa-aprovar-resposta")
+    preview.get_by_text("o sinistro será pago em 5 dias úteis").wait_for()
+    assert "Maria" in preview.inner_text()
+    screenshot(chief, "previa-email")
+    assert axe_violations(chief) == []
     chief.get_by_role("button", name="Aprovar e enviar ao manifestante").click()
     chief.get_by_text("Resposta aprovada e enviada ao manifestante.").wait_for()
     m.refresh_from_db()
@@ -135,6 +151,7 @@ def test_the_queue_on_a_phone_stacks_each_case_instead_of_scrolling_sideways(new
     assert page.locator("tbody tr").count() == 3
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert axe_violations(page) == []
+    screenshot(page, "fila-celular")
 
 
 def test_the_indicators_dashboard_draws_its_charts_with_tables_beside_them(new_page):

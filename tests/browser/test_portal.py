@@ -125,6 +125,7 @@ def test_the_faq_search_highlights_what_matched_and_offers_a_manifestation_when_
     page.get_by_role("link", name="Como revogo (cancelo) o consentimento que dei?").first.wait_for()
     assert page.locator(".faq-results mark").count() >= 1
     assert no_horizontal_scroll(page)
+    screenshot(page, "portal-faq")
     assert axe_violations(page) == []
     page.get_by_label("Buscar uma dúvida").fill("receita de bolo de cenoura")
     page.get_by_role("button", name="Buscar").click()
