@@ -139,12 +139,14 @@ def test_the_queue_works_on_a_tablet_without_horizontal_scrolling_of_the_page(ne
 
 def test_the_queue_on_a_phone_stacks_each_case_instead_of_scrolling_sideways(new_page):
     """The first week: the staff queue scrolled sideways at 390 px."""
-    from ouvidoria.cases.tests.factories import register
+    from ouvidoria.cases.tests.factories import register, requester_data
 
     entity = EntityFactory.create(slug="celular", name="Seguradora com um nome bem comprido S.A.")
     person("analyst", "celular", entity)
     for _ in range(3):
-        register(entity, instance="sac")
+        case = register(
+            entity, instance="sac", requester=requester_data(email="joaquim.bartolomeu.fernandes.junior@example.com")
+        )
     page = new_page(width=390, height=844)
     sign_in(page, "celular")
     page.goto("/painel/?tab=all")
@@ -152,6 +154,9 @@ def test_the_queue_on_a_phone_stacks_each_case_instead_of_scrolling_sideways(new
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert axe_violations(page) == []
     screenshot(page, "fila-celular")
+    # The case page too: a long masked e-mail in the requester's card pushed the columns past the screen.
+    page.goto(f"/painel/m/{case.protocol}/")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_the_indicators_dashboard_draws_its_charts_with_tables_beside_them(new_page):
