@@ -190,13 +190,13 @@ REST_FRAMEWORK = {
         "ouvidoria.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ouvidoria.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "ouvidoria.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + ([] if PRODUCTION else ["rest_framework.renderers.BrowsableAPIRenderer"]),
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
+        "ouvidoria.api.parsers.JSONParser",
+        "ouvidoria.api.parsers.MultiPartParser",
     ],
     "UNAUTHENTICATED_USER": None,
 }

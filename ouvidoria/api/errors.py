@@ -3,9 +3,10 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
 from rest_framework.exceptions import ParseError, UnsupportedMediaType
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -17,8 +18,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         else:
             body = {"non_field_errors": exc.messages}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, ParseError):
-        # DRF's message carries the parser's English ("JSON parse error - Expecting value…").
+    if isinstance(exc, ParseError) and not isinstance(exc.detail, dict):
+        # Our parsers (ouvidoria/api/parsers.py) name the problem; any other parse error carries DRF's English.
         return Response(
             {"body": ["Corpo da requisição ilegível: envie JSON válido (ou multipart/form-data para anexos)."]},
             status=status.HTTP_400_BAD_REQUEST,
@@ -31,7 +32,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
-def not_found(request: Request, *args: Any, **kwargs: Any) -> Any:
+@csrf_exempt  # it changes nothing; without this a POST to an unknown address got the CSRF refusal's HTML 403
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """Any other address under /api/: the API's JSON 404, not Django's HTML page (an address missing only its
     final slash is redirected, keeping the method, as Django's APPEND_SLASH would)."""
     from django.http import HttpResponsePermanentRedirect, JsonResponse

@@ -14,6 +14,7 @@ urlpatterns = [
     path("v1/deadline/", views.deadline, name="api-deadline"),
     path("v1/catalogues/", views.catalogues, name="api-catalogues"),
     path("v1/", include(router.urls)),
-    # Last: anything else under /api/ (a protocol in the wrong format included) answers the API's JSON 404.
-    re_path(r"^.*$", errors.not_found, name="api-not-found"),
+    # Last: anything else under /api/ (a protocol in the wrong format included) answers the API's JSON 404;
+    # [\s\S] because "." stops at a newline, and an address with %0A got Django's HTML page.
+    re_path(r"^[\s\S]*$", errors.not_found, name="api-not-found"),
 ]

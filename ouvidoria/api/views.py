@@ -13,13 +13,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import pagination, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ouvidoria.accounts.access import access_for, denial_message
 from ouvidoria.accounts.disclosure import case_view, client_ip, personal_data_record
 from ouvidoria.api import serializers as s
+from ouvidoria.api.parsers import MultiPartParser
 from ouvidoria.cases import services
 from ouvidoria.cases.models import Attachment, IdempotencyKey, Manifestation
 from ouvidoria.cases.selectors import (

@@ -305,9 +305,7 @@ def test_an_evaluation_without_a_rating_is_recorded_not_a_500(client):
 def test_bad_json_and_unknown_addresses_answer_json_in_portuguese(client):
     bad = client.post(URL, data="{não é json", content_type="application/json")
     assert bad.status_code == 400
-    assert bad.json() == {
-        "body": ["Corpo da requisição ilegível: envie JSON válido (ou multipart/form-data para anexos)."]
-    }
+    assert bad.json() == {"body": ["JSON inválido na linha 1, coluna 2: envie um objeto JSON válido."]}
     missing = client.get(f"{URL}2026%2F1/")
     assert missing.status_code == 404
     assert missing["Content-Type"].startswith("application/json")
@@ -321,3 +319,61 @@ def test_a_case_without_subject_says_null_as_the_schema_allows(client):
     assert ManifestationListSerializer().fields["subject"].allow_null
     created = client.post(URL, payload(subject=""), format="json").data
     assert client.get(created["url"]).data["subject"] is None
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "message"),
+    [
+        ("application/json", b'{"description": NaN}', "JSON inválido: NaN e Infinity não são números em JSON."),
+        ("application/json", b'{"a": "\xff"}', "O corpo não é texto UTF-8 válido (byte inválido na posição 7)."),
+        ("application/json; charset=base64", b"{}", "Charset não aceito no cabeçalho Content-Type: use charset=utf-8."),
+        ("multipart/form-data", b"x", "multipart/form-data sem boundary válido no cabeçalho Content-Type."),
+    ],
+)
+def test_an_unreadable_body_is_named_in_portuguese(client, content_type, body, message):
+    response = client.generic("POST", URL, body, content_type=content_type)
+    assert response.status_code == 400
+    assert response.json() == {"body": [message]}
+
+
+def test_too_many_multipart_fields_is_the_apis_json_400_not_djangos_html(client, entity, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 2
+    protocol = register(entity).protocol
+    response = client.post(f"{URL}{protocol}/notes/", {"a": "1", "b": "2", "c": "3"}, format="multipart")
+    assert response.status_code == 400
+    assert response.json() == {"body": ["Campos demais no multipart/form-data."]}
+
+
+def test_unknown_api_addresses_answer_json_404_whatever_the_method_or_characters(entity):
+    """A schemathesis run: a POST to an unknown address got the CSRF refusal's HTML 403 (the catch-all was not
+    exempt), and an address with a newline (%0A) Django's HTML 404 (the catch-all's "." stopped at it)."""
+    _, key = ApiToken.issue(name="csrf", entities=[entity])
+    api = APIClient(enforce_csrf_checks=True)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    api.cookies["sessionid"] = "qualquer"
+    for method, path in [("post", f"{URL}a_b/answer/"), ("get", f"{URL}%0A/"), ("post", f"{URL}x/attachments/%0A/")]:
+        response = getattr(api, method)(path)
+        assert response.status_code == 404, (method, path)
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": "Endereço não encontrado na API. Veja /api/docs/."}
+    assert api.get(f"{URL}not-a-protocol/").json() == {"detail": "Não encontrado."}
+
+
+def test_every_operation_documents_its_error_answers_with_the_shared_components():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert {"Error", "FieldErrors", "ValidationError"} <= set(schema["components"]["schemas"])
+    operations = [(m, o) for ops in schema["paths"].values() for m, o in ops.items()]
+    assert len(operations) == 22
+    for method, operation in operations:
+        responses = operation["responses"]
+        refs = {
+            code: r["content"]["application/json"]["schema"]["$ref"] for code, r in responses.items() if code >= "4"
+        }
+        assert refs["401"] == "#/components/schemas/Error"
+        assert ("403" in refs) == (method != "get")
+        if "requestBody" in operation:
+            assert refs["400"] == refs["415"] == "#/components/schemas/ValidationError"
+        if any(p["in"] == "path" for p in operation.get("parameters", [])):
+            assert refs["404"] == "#/components/schemas/Error"
