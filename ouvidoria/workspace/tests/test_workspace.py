@@ -395,6 +395,31 @@ def test_the_queue_exports_as_it_is_filtered_to_csv_and_xlsx(analyst, entity):
     assert client.get(reverse("workspace:queue_export", args=["pdf"])).status_code == 404
 
 
+def test_the_queue_export_reads_the_cases_in_chunks_while_it_sends_them(analyst, entity, monkeypatch):
+    """A million rows: the cases come through ``iterator(chunk_size=…)``, never as a list, and the CSV is read only
+    as it is sent (bench/exports.py measures the memory, docs/benchmarks.md section 9)."""
+    from django.db.models.query import QuerySet
+
+    chunk_sizes = []
+    iterator = QuerySet.iterator
+
+    def recorded(self, chunk_size=None):
+        chunk_sizes.append(chunk_size)
+        return iterator(self, chunk_size=chunk_size)
+
+    monkeypatch.setattr(QuerySet, "iterator", recorded)
+    cases = [register(entity), register(entity)]
+    client = signed_in(analyst)
+    response = client.get(reverse("workspace:queue_export", args=["csv"]), {"tab": "all"})
+    assert response.streaming
+    assert chunk_sizes == []  # nothing read before the response starts
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert chunk_sizes == [2000]
+    assert all(m.formatted_protocol in body for m in cases)
+    client.get(reverse("workspace:queue_export", args=["xlsx"]), {"tab": "all"})
+    assert chunk_sizes == [2000, 2000]
+
+
 def test_the_case_page_shows_the_earlier_protocol_the_citizen_cited_linked_or_as_written(analyst, entity):
     """The first week: the case page showed neither the earlier protocol a citizen cited nor a link to it."""
     sac = register(entity, instance="sac")
