@@ -1,8 +1,47 @@
 """Shared test fixtures: catalogues present, fresh per-process caches, three kinds of caller."""
 
+import logging
+import re
 from collections.abc import Iterator
 
 import pytest
+
+# Issue 19: no personal data in application logs. Every record any logger emits during the suite, at the levels the
+# product logs at, is searched for a CPF/CNPJ or an e-mail address; the session fails naming each one (the journeys of
+# the suite register, answer, forward and export cases for requesters with CPFs and e-mails).
+_PERSONAL = re.compile(
+    r"(?<!\d)(\d{3}\.\d{3}\.\d{3}-\d{2}|\d{2}\.\d{3}\.\d{3}/\d{4}-\d{2})(?!\d)|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
+
+
+class _PersonalDataInLogs(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.found: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+        except Exception:  # a badly formatted record is not this check's business
+            text = str(record.msg)
+        if _PERSONAL.search(text):
+            self.found.append(f"{record.name} [{record.levelname}] {text[:300]}")
+
+
+_LOG_WATCH = _PersonalDataInLogs()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    logging.getLogger().addHandler(_LOG_WATCH)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _LOG_WATCH.found:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = ["Dados pessoais nos logs da aplicação (CPF/CNPJ ou e-mail):", *sorted(set(_LOG_WATCH.found))[:50]]
+        if reporter is not None:
+            reporter.write_line("\n" + "\n".join(lines), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -180,6 +180,17 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+# In transit (seed 000 §9.2, "criptografia em trânsito"): production answers only over HTTPS. Each is a setting of the
+# environment, on by default in production (docs/security.md, "Em trânsito"). Behind a proxy that terminates TLS, it
+# must set X-Forwarded-Proto and SECURE_PROXY_SSL_HEADER=1 tells Django to trust it; otherwise every request would be
+# redirected forever.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)  # one year
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+# The preload directive only matters once the domain is submitted to the browsers' list (hstspreload.org).
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
+if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -235,7 +246,11 @@ EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+# TLS to the mail server (docs/security.md, "Em trânsito"): STARTTLS on 587 (EMAIL_USE_TLS) or TLS from the first
+# byte on 465 (EMAIL_USE_SSL); never both.
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ouvidoria@localhost")
 # Where people reach the product: the links in the e-mails to the team.
 PUBLIC_URL = env_str("OUVIDORIA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
