@@ -1,6 +1,6 @@
 """The auditor's screen of personal-data reads (LGPD art. 37): list, filter, export for a period."""
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -87,7 +87,7 @@ def reads(request: HttpRequest) -> HttpResponse:
 
 
 @workspace_view
-def reads_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse | FileResponse:
+def reads_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     """The period's reads as CSV (streamed, ";" as Excel in pt-BR expects) or XLSX."""
     _allowed(request)
     if fmt not in ("csv", "xlsx"):
