@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "ouvidoria.opin",
     "ouvidoria.audit",
     "ouvidoria.inbox",
+    "ouvidoria.privacy",
 ]
 
 MIDDLEWARE = [

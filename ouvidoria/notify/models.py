@@ -21,7 +21,8 @@ class OutboundEmail(models.Model):
     key = models.CharField(max_length=200, unique=True)
     recipient = EncryptedTextField(_("destinatário"))
     subject = models.CharField(_("assunto"), max_length=200)
-    body = models.TextField(_("texto"))
+    # Encrypted at rest like the recipient (issue 19): an answer carries the requester's name and the case's facts.
+    body = EncryptedTextField(_("texto"))
     manifestation = models.ForeignKey(
         Manifestation,
         verbose_name=_("manifestação"),

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ouvidoria.entities.models import Entity
+from ouvidoria.privacy.fields import EncryptedTextField
 from ouvidoria.rules.protocol import format_protocol
 
 
@@ -41,7 +42,8 @@ class ChatMessage(models.Model):
 
     conversation = models.ForeignKey(ChatConversation, on_delete=models.CASCADE, related_name="messages")
     author = models.CharField(max_length=4, choices=AUTHORS)
-    text = models.TextField()
+    # Encrypted at rest (issue 19): masking catches the CPFs and cards it recognises, not everything a citizen types.
+    text = EncryptedTextField()
     # For the assistant's answers: the FAQ article it gave (slug), to measure what answers well.
     article = models.CharField(max_length=120, blank=True)
     # A page the message points to (an article, a form), shown as a link below the text.

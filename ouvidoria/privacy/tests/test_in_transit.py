@@ -20,11 +20,12 @@ def deploy_check(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[st
         OUVIDORIA_ENV="production",
         SECRET_KEY="x" * 20 + Fernet.generate_key().decode(),
         OUVIDORIA_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        OUVIDORIA_BLIND_INDEX_KEY="x" * 40,
         ALLOWED_HOSTS="ouvidoria.example.com",
         OUVIDORIA_VAR_DIR=str(tmp_path),
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        **extra,
     )
+    env.update(extra)
     command = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
 
@@ -36,8 +37,11 @@ def test_production_passes_the_deploy_check_with_hsts_and_the_https_redirect(tmp
     assert "W008" not in result.stderr
 
 
-@pytest.mark.parametrize(("variable", "warning"), [("SECURE_SSL_REDIRECT", "W008"), ("SECURE_HSTS_SECONDS", "W004")])
+@pytest.mark.parametrize(
+    ("variable", "warning"),
+    [("SECURE_SSL_REDIRECT", "W008"), ("SECURE_HSTS_SECONDS", "W004"), ("OUVIDORIA_BLIND_INDEX_KEY", "privacy.W001")],
+)
 def test_each_is_a_setting_of_the_environment(tmp_path, variable, warning):
-    result = deploy_check(tmp_path, **{variable: "0"})
+    result = deploy_check(tmp_path, **{variable: "" if variable.startswith("OUVIDORIA") else "0"})
     assert result.returncode != 0
     assert warning in result.stdout + result.stderr

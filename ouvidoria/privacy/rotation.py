@@ -1,0 +1,161 @@
+"""Key rotation: every encrypted value re-encrypted with the first key of ``OUVIDORIA_ENCRYPTION_KEYS``.
+
+How an operator rotates (docs/security.md, "Rotação de chaves"):
+
+1. put the new key first in ``OUVIDORIA_ENCRYPTION_KEYS``, keeping the old ones after it, and restart: new values are
+   encrypted with the new key and every key still decrypts, so nothing stops;
+2. run ``manage.py rotate_keys`` (while the product runs): it walks every encrypted column of every model in primary
+   key order, in batches of one transaction each, and rewrites the values the first key did not encrypt. A value
+   the first key already reads is left alone, so an interrupted run resumes where it stopped just by being run again,
+   and a second run changes nothing;
+3. when it reports nothing left under the old keys, remove them.
+
+The blind indexes (``Requester.document_hash``/``email_hash`` and ``RequesterToken``) are HMACs under
+``OUVIDORIA_BLIND_INDEX_KEY``. When that setting is empty the index key is derived from the first encryption key, so a
+rotation changes it too: the same pass then rewrites each requester's hashes from the decrypted values. Until it has
+passed a requester, searching for them by CPF, e-mail, name or phone finds nothing: set ``OUVIDORIA_BLIND_INDEX_KEY``
+(any secret, never changed) in production, as docs/security.md says, and a rotation never touches the indexes.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, models, transaction
+
+from ouvidoria.privacy.crypto import blind_index, decrypt, encrypt
+from ouvidoria.privacy.fields import EncryptedTextField
+
+BATCH = 1000
+
+
+@dataclass
+class ColumnResult:
+    table: str
+    column: str
+    read: int = 0
+    rewritten: int = 0
+
+
+@dataclass
+class RotationResult:
+    columns: list[ColumnResult] = field(default_factory=list)
+    hashes_rewritten: int = 0
+
+    @property
+    def rewritten(self) -> int:
+        return sum(c.rewritten for c in self.columns)
+
+
+def encrypted_columns() -> Iterator[tuple[type[models.Model], str]]:
+    """Every (model, column) stored encrypted, found from the fields themselves: a new one is rotated too."""
+    for model in apps.get_models():
+        for f in model._meta.concrete_fields:
+            if isinstance(f, EncryptedTextField) and f.column:
+                yield model, f.column
+
+
+def _first_reads(token: str) -> bool:
+    try:
+        Fernet(settings.ENCRYPTION_KEYS[0].encode()).decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
+
+
+def _batches(table: str, columns: list[str], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    last: Any = None
+    while True:
+        where, params = ("WHERE id > %s", [last]) if last is not None else ("", [])
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, {names} FROM {quote(table)} {where} ORDER BY id LIMIT %s", [*params, size])  # noqa: S608
+            rows = cursor.fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield rows
+
+
+def _rotate_model(
+    model: type[models.Model], columns: list[str], size: int, progress: Callable[[str], None]
+) -> list[ColumnResult]:
+    table = model._meta.db_table
+    quote = connection.ops.quote_name
+    results = [ColumnResult(table, c) for c in columns]
+    for rows in _batches(table, columns, size):
+        with transaction.atomic():
+            for i, column in enumerate(columns):
+                updates = []
+                for row in rows:
+                    token = row[i + 1]
+                    if not token:
+                        continue
+                    results[i].read += 1
+                    if not _first_reads(token):
+                        updates.append((encrypt(decrypt(token)), row[0]))
+                if updates:
+                    with connection.cursor() as cursor:
+                        cursor.executemany(
+                            f"UPDATE {quote(table)} SET {quote(column)} = %s WHERE id = %s",  # noqa: S608
+                            updates,
+                        )
+                    results[i].rewritten += len(updates)
+        progress(f"{table}: até id {rows[-1][0]}")
+    return results
+
+
+def _rewrite_requester_hashes(size: int) -> int:
+    """Each requester's blind indexes recomputed under the current index key where they differ."""
+    from ouvidoria.cases.models import Requester, RequesterToken
+    from ouvidoria.cases.services import requester_tokens_write
+    from ouvidoria.privacy.tokens import requester_digests
+
+    changed = 0
+    last = 0
+    while True:
+        batch = list(Requester.objects.filter(pk__gt=last).order_by("pk")[:size])
+        if not batch:
+            return changed
+        last = batch[-1].pk
+        stored: dict[int, set[str]] = {}
+        for requester_id, digest in RequesterToken.objects.filter(requester__in=batch).values_list(
+            "requester_id", "digest"
+        ):
+            stored.setdefault(requester_id, set()).add(digest)
+        with transaction.atomic():
+            for r in batch:
+                document_hash = blind_index(r.document) if r.document else ""
+                email_hash = blind_index(r.email.lower()) if r.email else ""
+                if (r.document_hash, r.email_hash) != (document_hash, email_hash):
+                    Requester.objects.filter(pk=r.pk).update(document_hash=document_hash, email_hash=email_hash)
+                    changed += 1
+                digests = requester_digests(name=r.name or "", social_name=r.social_name or "", phone=r.phone or "")
+                if set(digests) != stored.get(r.pk, set()):
+                    requester_tokens_write(r)
+                    changed += 1
+
+
+def keys_rotate(*, batch_size: int = BATCH, progress: Callable[[str], None] = lambda _: None) -> RotationResult:
+    """Re-encrypt every value not encrypted with the first key, then bring the blind indexes up to date."""
+    by_model: dict[type[models.Model], list[str]] = {}
+    for model, column in encrypted_columns():
+        by_model.setdefault(model, []).append(column)
+    result = RotationResult()
+    for model, columns in by_model.items():
+        result.columns.extend(_rotate_model(model, columns, batch_size, progress))
+    result.hashes_rewritten = _rewrite_requester_hashes(batch_size)
+    return result
+
+
+def values_under_old_keys() -> int:
+    """How many encrypted values the first key does not read (0: the old keys can be removed)."""
+    left = 0
+    for model, column in encrypted_columns():
+        for rows in _batches(model._meta.db_table, [column], BATCH):
+            left += sum(1 for _pk, token in rows if token and not _first_reads(token))
+    return left
