@@ -152,7 +152,6 @@ def _trust_roots() -> list[Any]:
 
 def dossier_verify(data: bytes) -> Verification:
     """Verify a signed dossier; a file that is not a signed PDF is a ``ValidationError`` on ``file``."""
-    from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -166,7 +165,7 @@ def dossier_verify(data: bytes) -> Verification:
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = list(reader.embedded_signatures)
-    except (PdfError, ValueError, KeyError, TypeError, IndexError) as exc:
+    except Exception as exc:  # PdfError, zlib.error, …: a file that cannot be read is the upload's fault, not a 500
         raise _file_error("o PDF está danificado e não pôde ser lido.") from exc
     if not signatures:
         raise _file_error("o PDF não tem assinatura digital.")
