@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "ouvidoria.audit",
     "ouvidoria.inbox",
     "ouvidoria.privacy",
+    "ouvidoria.dossier",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +179,15 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 
 # Attachments are stored outside the web root and served only through permission-checked views.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+# The signed case dossier (ouvidoria/dossier, docs/security.md "Dossiê assinado"): the entity's certificate as a
+# PKCS#12 file (an ICP-Brasil A1 .pfx in production) and its password; extra CA certificates trusted when verifying.
+# Unset in development: a self-signed certificate is made under var/; unset in production: the dossier is refused.
+OUVIDORIA_DOSSIER_PKCS12 = env_str("OUVIDORIA_DOSSIER_PKCS12", "")
+OUVIDORIA_DOSSIER_PKCS12_PASSWORD = env_str("OUVIDORIA_DOSSIER_PKCS12_PASSWORD", "")
+OUVIDORIA_DOSSIER_TRUST_ROOTS = env_list("OUVIDORIA_DOSSIER_TRUST_ROOTS")
+# The largest PDF the verification page accepts.
+DOSSIER_VERIFY_MAX_BYTES = env_int("DOSSIER_VERIFY_MAX_BYTES", 30 * 1024 * 1024)
 
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION

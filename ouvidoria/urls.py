@@ -13,6 +13,7 @@ urlpatterns = [
     path("painel/importacoes/", include("ouvidoria.imports.urls")),
     path("painel/auditoria/", include("ouvidoria.audit.urls")),
     path("painel/notificacoes/", include("ouvidoria.inbox.urls")),
+    path("painel/dossie/", include("ouvidoria.dossier.urls")),
     path("painel/", include("ouvidoria.workspace.urls")),
     path("admin/", admin.site.urls),
 ]

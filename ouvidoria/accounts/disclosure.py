@@ -31,6 +31,7 @@ CHANNEL_LABELS: dict[str, str] = {
     "api_token": "API (token)",
     "api_attachment": "API — download de anexo",
     "export": "Exportação",
+    "dossier": "Dossiê assinado",
 }
 
 

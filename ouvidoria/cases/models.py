@@ -263,6 +263,7 @@ class Event(models.Model):
         "external_data": _("Dados do órgão externo"),
         "external_answer_sent": _("Resposta enviada ao órgão externo"),
         "participant_reply": _("Resposta da participante"),
+        "dossier": _("Dossiê assinado gerado"),
     }
     # The requester's own contacts: their count is "Número de interações por cliente" (seed 000 §8.5).
     REQUESTER_CONTACTS = frozenset({"registration", "message_in"})

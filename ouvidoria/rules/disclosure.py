@@ -66,6 +66,8 @@ WORKFLOW = frozenset(
         "escalation",
         "external_data",
         "external_answer_sent",
+        # Who took the signed dossier away (ouvidoria/dossier): a staff name and a digest, nothing of the requester.
+        "dossier",
     }
 )
 FORWARDING = frozenset({"forward", "area_reply"})

@@ -37,6 +37,7 @@ from ouvidoria.cases.participants import involves_participants, participant_hand
 from ouvidoria.cases.protocols import protocol_issue
 from ouvidoria.cases.search import is_protocol_search, named_among, person_in, search_filter
 from ouvidoria.cases.selectors import accessible_entities, deadline_view, extension_month_counts
+from ouvidoria.dossier.selectors import dossier_allowed
 from ouvidoria.entities.models import Area, Entity, KeyContact
 from ouvidoria.entities.services import entity_calendar
 from ouvidoria.inbox.services import notifications_read
@@ -613,6 +614,8 @@ def _case_context(
         "shown": view.requester(full=full),
         "show_personal": full,
         "can_see_personal": view.sees_identity and not full,
+        "can_dossier": dossier_allowed(view),
+        "dossier_full_allowed": view.sees_identity,
         "business_days_left": selectors.business_days_left(m, today) if m.is_open else None,
         "time_left": deadlines.time_left(get_policy(m.policy_id), today, m.due_on, entity_calendar(m.entity))
         if m.is_open

@@ -331,6 +331,48 @@ def test_attachments_download_only_where_the_role_may_read_them_and_each_downloa
         assert _reads(world, role, "workspace_attachment") == expected
 
 
+# Who may take the whole case away as a signed dossier (ouvidoria/dossier): whoever reads the demand and every step
+# of the timeline; the internal area (only its forwards) and the administrator (only the workflow) get none.
+DOSSIER = {"attendant", "analyst", "ombudsman", "manager", "director", "auditor", "superuser"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_signed_dossier_shows_each_role_what_its_case_page_shows_and_records_the_read(
+    world, role, settings, tmp_path
+):
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from ouvidoria.dossier.credentials import development_pkcs12
+
+    if role == "token":
+        pytest.skip("tokens reach the API only")
+    (tmp_path / "entidade.pfx").write_bytes(development_pkcs12("Entidade"))
+    settings.OUVIDORIA_DOSSIER_PKCS12 = str(tmp_path / "entidade.pfx")
+    response = world.clients[role].post(reverse("dossier:download", args=[world.case.protocol]))
+    if role not in DOSSIER:
+        assert response.status_code == 404
+        assert _reads(world, role, "dossier") == []
+        return
+    assert response.status_code == 200
+    text = " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(response.content)).pages)
+    flat = re.sub(r"\s", "", text).lower()
+    absent = [f"{f}: {s!r}" for f in SPELLINGS for s in SPELLINGS[f] if re.sub(r"\s", "", s).lower() in flat]
+    if _may_identify(world, role):
+        assert SOCIAL_NAME.replace(" ", "").lower() in flat
+        assert "529•" in flat
+        assert _reads(world, role, "dossier") == [["name", "social_name", "document", "email", "phone", "address"]]
+    else:
+        assert absent == []
+        assert _reads(world, role, "dossier") == []
+    # The pending draft is not part of the record of the case; every other part follows the case page.
+    for part, marker in PARTS.items():
+        if part != "draft":
+            assert (re.sub(r"\s", "", marker).lower() in flat) == (part in VISIBLE_PARTS[role]), f"{role} / {part}"
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_the_queue_and_its_search_show_no_personal_data_to_anyone(world, role):
     for surface in (_queue, _queue_search, _queue_export):
@@ -424,6 +466,7 @@ CASE_SURFACES: dict[str, Any] = {
     "manifestation-detail": test_the_api_gives_each_role_only_what_it_may_read_and_records_the_read,
     "manifestation-list": test_the_api_gives_each_role_only_what_it_may_read_and_records_the_read,
     "manifestation-attachment": _DOWNLOADS,
+    "dossier:download": test_the_signed_dossier_shows_each_role_what_its_case_page_shows_and_records_the_read,
 }
 # Every API action answers with the case's detail, built by the same serializer and view as the detail.
 API_ACTIONS = {
@@ -474,6 +517,7 @@ NO_PERSONAL_DATA = {
     "workspace:subjects": "the subject options of an entity's catalogue",
     "audit:reads": "who read which case: staff names and protocols, no requester data (test_audit_screen)",
     "audit:reads_export": "the same, as CSV/XLSX (test_audit_screen)",
+    "dossier:verify": "the signature facts of an uploaded dossier: signer, date, protocol (dossier/tests)",
     # The citizen's own channels: no staff role; a case is shown only to whoever proves its e-mail or CPF.
     "portal:home": "citizen portal",
     "portal:entity": "citizen portal",
