@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "ouvidoria.inbox",
     "ouvidoria.privacy",
     "ouvidoria.dossier",
+    "ouvidoria.retention",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("painel/opin/", include("ouvidoria.opin.urls")),
     path("painel/importacoes/", include("ouvidoria.imports.urls")),
     path("painel/auditoria/", include("ouvidoria.audit.urls")),
+    path("painel/retencao/", include("ouvidoria.retention.urls")),
     path("painel/notificacoes/", include("ouvidoria.inbox.urls")),
     path("painel/dossie/", include("ouvidoria.dossier.urls")),
     path("painel/", include("ouvidoria.workspace.urls")),

@@ -17,6 +17,7 @@ def access(request: HttpRequest) -> dict[str, Any]:
         "can_indicators": granted.can("indicators"),
         "can_reports": granted.can("reports"),
         "can_audit": granted.can("audit"),
+        "can_retention": granted.can("retention"),
         # Called only where a page shows the header's bell (templates call callables): one COUNT then.
         "inbox_unread": lambda: unread_count(user),
         "inbox_unread_max": UNREAD_SHOWN_MAX,

@@ -336,7 +336,13 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 
 
 class Attachment(models.Model):
+    # Seed 001: a phone call's recording is kept 90 days (rules/retention.py); any other file follows its case.
+    KIND_CHOICES = [("document", _("documento")), ("recording", _("gravação de ligação"))]
+
     manifestation = models.ForeignKey(Manifestation, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("tipo"), max_length=10, choices=KIND_CHOICES, default="document")
+    # When retention deleted the file (the row stays: the case's record says a file existed, with its checksum).
+    disposed_at = models.DateTimeField(_("descartado em"), null=True, blank=True)
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=300)
     token = models.CharField(max_length=32, editable=False)

@@ -136,9 +136,11 @@ def report_build(report_id: int) -> Report:
 
 
 def reports_purge(*, today: date | None = None) -> int:
-    """Delete generated reports (files included) whose five years are over."""
+    """Delete generated reports (files included) whose five years are over, unless a legal hold keeps them."""
+    from ouvidoria.retention.selectors import reports_due
+
     today = today or timezone.localdate()
-    expired = list(Report.objects.filter(status="done", keep_until__lt=today))
+    expired = list(reports_due(today))
     for report in expired:
         for field in (report.pdf, report.xlsx):
             if field:

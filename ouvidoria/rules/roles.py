@@ -65,6 +65,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "indicators",
         "reports",
         "reports_write",
+        "retention",
+        "legal_hold",
     },
     # Sees only what was forwarded to its area and answers it.
     "area": frozenset({"view", "area_reply", "internal_note", "attachment"}),
@@ -75,9 +77,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # answers for the semiannual report (signs it off) and decides agreements; no case work, no personal data.
     "director": frozenset({"view", "indicators", "reports", "agreement_decide", "report_signoff"}),
     # Reads everything, changes nothing; each view of personal data is recorded like anyone's.
-    "auditor": frozenset({"view", "indicators", "reports", "audit"}),
+    "auditor": frozenset({"view", "indicators", "reports", "audit", "retention"}),
     # Configuration (entities, users, subjects, calendars, templates), not case work.
-    "admin": frozenset({"view", "indicators", "configure"}),
+    # Retention and legal holds (issue 19): the Ouvidor and the administrator place holds; the auditor sees the plan.
+    "admin": frozenset({"view", "indicators", "configure", "retention", "legal_hold"}),
 }
 # The entity's own systems through the API (tokens bound to entities) and Django superusers act with every
 # right: they are trusted by configuration, not by role. Not assignable to a person in the workspace.

@@ -518,6 +518,10 @@ NO_PERSONAL_DATA = {
     "audit:reads": "who read which case: staff names and protocols, no requester data (test_audit_screen)",
     "audit:reads_export": "the same, as CSV/XLSX (test_audit_screen)",
     "dossier:verify": "the signature facts of an uploaded dossier: signer, date, protocol (dossier/tests)",
+    "retention:plan": "counts of what retention disposes of, and the legal holds: protocol or entity, reason, who "
+    "placed it; a hold on a requester says only that (retention/tests)",
+    "retention:hold_place": "places a hold found by protocol, CPF/CNPJ (blind index) or entity; redirects",
+    "retention:hold_release": "releases a hold, redirects",
     # The citizen's own channels: no staff role; a case is shown only to whoever proves its e-mail or CPF.
     "portal:home": "citizen portal",
     "portal:entity": "citizen portal",

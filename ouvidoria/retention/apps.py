@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RetentionConfig(AppConfig):
+    name = "ouvidoria.retention"
+    verbose_name = "Retenção e bloqueios legais"
