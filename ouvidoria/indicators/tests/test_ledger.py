@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, F
 
+from ouvidoria.audit.services import audit_maintenance
 from ouvidoria.cases.models import Manifestation
 from ouvidoria.cases.tests.factories import EntityFactory, register
 from ouvidoria.catalogue.models import Subject
@@ -95,7 +96,8 @@ def test_every_kind_of_write_keeps_the_ledgers_equal_to_the_cases():
     Manifestation.objects.filter(pk__in=[m.pk for m in cases[:5]]).update(entity=b, instance_id="sac")
     Manifestation.objects.filter(pk=cases[6].pk).update(received_on=date(2026, 11, 1))
     Manifestation.objects.filter(pk=cases[7].pk).update(concluded_at=None, status="in_analysis")
-    Manifestation.objects.filter(pk__in=[m.pk for m in cases[8:11]]).delete()
+    with audit_maintenance(actor="teste", reason="o teste recomeça sem histórico"):
+        Manifestation.objects.filter(pk__in=[m.pk for m in cases[8:11]]).delete()
     # A write that changes nothing the indicators read adds nothing to the ledgers.
     rows = DailyFigure.objects.count(), DailyFlow.objects.count()
     Manifestation.objects.filter(entity=a).update(description="Outra descrição")
