@@ -10,7 +10,14 @@ from typing import Any
 GENESIS = "0" * 64
 
 
+# One encoder for every row (``json.dumps`` with options builds one per call).
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+_AS_IS = frozenset({str, int, float, bool, type(None), list, dict})
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:  # most columns: the fast path of a verification over millions of rows
+        return value
     if isinstance(value, datetime):
         # Aware datetimes (USE_TZ) in UTC, so the digest does not depend on the server's time zone.
         return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
@@ -27,13 +34,7 @@ def _plain(value: Any) -> Any:
 
 def row_digest(columns: Sequence[str], values: Sequence[Any]) -> str:
     """SHA-256 of the row as JSON: every column by name, keys sorted, datetimes ISO in UTC."""
-    payload = json.dumps(
-        {c: _plain(v) for c, v in zip(columns, values, strict=True)},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        default=str,
-    )
+    payload = _ENCODER.encode({c: _plain(v) for c, v in zip(columns, values, strict=True)})
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -55,8 +55,10 @@ def _drop() -> list[str]:
 
 def forwards(apps: Any, schema_editor: Any) -> None:
     if schema_editor.connection.vendor == "postgresql":
-        for statement in _create():
-            schema_editor.execute(statement)
+        # Without parameters, so the function's "%" placeholders reach PL/pgSQL as they are.
+        with schema_editor.connection.cursor() as cursor:
+            for statement in _create():
+                cursor.execute(statement)
 
 
 def backwards(apps: Any, schema_editor: Any) -> None:

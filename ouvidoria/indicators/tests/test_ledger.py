@@ -158,7 +158,8 @@ def test_the_rebuild_command_recomputes_the_ledgers_from_the_cases():
 @pytest.mark.django_db
 def test_unusual_writes_keep_the_ledgers_right():
     cases = history(EntityFactory(), 6, date(2026, 10, 1))
-    with connection.cursor() as cursor:
+    hatch = audit_maintenance(actor="teste", reason="escritas incomuns de um DBA")
+    with hatch, connection.cursor() as cursor:
         # A case's id changed (the ledgers used to pair old and new rows by id), its dependants' with it.
         cursor.execute(
             "UPDATE cases_manifestation SET id = id + 1000000, received_on = received_on + 1 WHERE id = %s",
@@ -183,7 +184,8 @@ def test_truncating_the_cases_empties_the_ledgers():
     # TRUNCATE fires no DELETE trigger: a trigger of its own empties the ledgers.
     history(EntityFactory(), 3, date(2026, 10, 1))
     assert DailyFigure.objects.exists()
-    with connection.cursor() as cursor:
+    hatch = audit_maintenance(actor="teste", reason="TRUNCATE de um DBA")
+    with hatch, connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's deferred foreign-key checks, done now
         cursor.execute("TRUNCATE cases_manifestation CASCADE")
     assert not DailyFigure.objects.exists()
