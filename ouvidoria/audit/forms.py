@@ -19,16 +19,14 @@ def default_period(today: date | None = None) -> tuple[date, date]:
     return today - timedelta(days=29), today
 
 
-class ReadsFilterForm(forms.Form):
+class PeriodForm(forms.Form):
+    """A period of local days, both included, of at most a year."""
+
     date_from = forms.DateField(label=_("De"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     date_to = forms.DateField(label=_("Até"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    who = forms.CharField(label=_("Quem (usuário ou token)"), required=False, max_length=150)
-    protocol = forms.CharField(label=_("Protocolo"), required=False, max_length=40)
-    channel = forms.ChoiceField(label=_("Por onde"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["channel"].choices = [("", _("(todos)")), *CHANNEL_LABELS.items()]  # type: ignore[attr-defined]
         self.fields["date_from"].error_messages["invalid"] = _("De: informe uma data válida.")
         self.fields["date_to"].error_messages["invalid"] = _("Até: informe uma data válida.")
 
@@ -47,9 +45,6 @@ class ReadsFilterForm(forms.Form):
     def clean_date_to(self) -> date:
         return self._in_range("date_to", "Até")
 
-    def clean_protocol(self) -> str:
-        return normalize_protocol(self.cleaned_data["protocol"]) if self.cleaned_data["protocol"].strip() else ""
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
@@ -59,3 +54,16 @@ class ReadsFilterForm(forms.Form):
             elif (end - start).days > MAX_PERIOD_DAYS:
                 self.add_error("date_to", _("Até: escolha um período de até um ano."))
         return data
+
+
+class ReadsFilterForm(PeriodForm):
+    who = forms.CharField(label=_("Quem (usuário ou token)"), required=False, max_length=150)
+    protocol = forms.CharField(label=_("Protocolo"), required=False, max_length=40)
+    channel = forms.ChoiceField(label=_("Por onde"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [("", _("(todos)")), *CHANNEL_LABELS.items()]  # type: ignore[attr-defined]
+
+    def clean_protocol(self) -> str:
+        return normalize_protocol(self.cleaned_data["protocol"]) if self.cleaned_data["protocol"].strip() else ""

@@ -9,6 +9,13 @@ from django.utils import timezone
 
 from ouvidoria.accounts.access import access_for
 from ouvidoria.accounts.models import PersonalDataView
+from ouvidoria.audit.models import ChainRecord
+
+
+@dataclass(frozen=True)
+class Period:
+    date_from: date
+    date_to: date
 
 
 @dataclass(frozen=True)
@@ -40,3 +47,10 @@ def personal_data_reads(user: Any, f: ReadsFilter) -> QuerySet[PersonalDataView]
     if f.channel:
         qs = qs.filter(channel=f.channel)
     return qs.select_related("user", "manifestation__entity").order_by("-viewed_at", "-id")
+
+
+def chain_records(f: Period) -> QuerySet[ChainRecord]:
+    """The chain's records sealed in the period (local days, both included), in chain order."""
+    return ChainRecord.objects.filter(
+        sealed_at__gte=_day_start(f.date_from), sealed_at__lt=_day_start(f.date_to + timedelta(days=1))
+    ).order_by("seq")

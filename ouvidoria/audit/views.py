@@ -1,6 +1,10 @@
 """The auditor's screen of personal-data reads (LGPD art. 37): list, filter, export for a period."""
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -8,8 +12,9 @@ from ouvidoria.accounts.access import access_for
 from ouvidoria.accounts.decorators import workspace_view
 from ouvidoria.accounts.disclosure import CHANNEL_LABELS
 from ouvidoria.accounts.models import PersonalDataView
-from ouvidoria.audit.forms import ReadsFilterForm, default_period
-from ouvidoria.audit.selectors import ReadsFilter, personal_data_reads
+from ouvidoria.audit.forms import PeriodForm, ReadsFilterForm, default_period
+from ouvidoria.audit.models import SOURCE_LABELS, Anchor, ChainRecord, Verification
+from ouvidoria.audit.selectors import Period, ReadsFilter, chain_records, personal_data_reads
 from ouvidoria.lib.exports import csv_response, xlsx_response
 from ouvidoria.rules.disclosure import IDENTITY_LABELS
 from ouvidoria.rules.protocol import format_protocol
@@ -45,45 +50,60 @@ def _row(r: PersonalDataView) -> list[str]:
     ]
 
 
-def _filter(request: HttpRequest) -> tuple[ReadsFilterForm, ReadsFilter | None]:
+def _chosen(request: HttpRequest, form_class: type[PeriodForm], make: Callable[..., Any]) -> tuple[PeriodForm, Any]:
+    """The filter form, and what it chose (the last 30 days when nothing was asked; None when invalid)."""
     start, end = default_period()
     data = request.GET if "date_from" in request.GET else None
-    form = ReadsFilterForm(data, initial={"date_from": start, "date_to": end})
+    form = form_class(data, initial={"date_from": start, "date_to": end})
     if data is None:
-        return form, ReadsFilter(date_from=start, date_to=end)
+        return form, make(date_from=start, date_to=end)
     if not form.is_valid():
         return form, None
-    return form, ReadsFilter(**form.cleaned_data)
+    return form, make(**form.cleaned_data)
+
+
+def _listing(
+    request: HttpRequest,
+    template: str,
+    form: PeriodForm,
+    rows: QuerySet[Any] | None,
+    cells: Callable[[Any], Any],
+    **extra: Any,
+) -> HttpResponse:
+    """One page of ``rows`` (None: the filter was invalid) under the filter form."""
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    found = [] if rows is None else list(rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "nav": "audit",
+        "form": form,
+        "rows": [cells(r) for r in found[:PAGE_SIZE]],
+        "page": page,
+        "has_next": len(found) > PAGE_SIZE,
+        "query": query.urlencode(),
+        **extra,
+    }
+    return render(request, template, context, status=200 if rows is not None else 400)
+
+
+def _export(
+    fmt: str, name: str, sheet: str, header: list[str], rows: QuerySet[Any], cells: Callable[[Any], list[str]]
+) -> StreamingHttpResponse | FileResponse:
+    if fmt == "csv":
+        return csv_response(f"{name}.csv", header, (cells(r) for r in rows.iterator(chunk_size=2000)))
+    return xlsx_response(f"{name}.xlsx", sheet, header, (cells(r) for r in rows.iterator(chunk_size=2000)))
 
 
 @workspace_view
 def reads(request: HttpRequest) -> HttpResponse:
     _allowed(request)
-    form, chosen = _filter(request)
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
-    rows: list[PersonalDataView] = []
-    if chosen is not None:
-        start = (page - 1) * PAGE_SIZE
-        rows = list(personal_data_reads(request.user, chosen)[start : start + PAGE_SIZE + 1])
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "audit/reads.html",
-        {
-            "nav": "audit",
-            "form": form,
-            "rows": [(r, _row(r)) for r in rows[:PAGE_SIZE]],
-            "header": HEADER,
-            "page": page,
-            "has_next": len(rows) > PAGE_SIZE,
-            "query": query.urlencode(),
-        },
-        status=200 if chosen is not None else 400,
-    )
+    form, chosen = _chosen(request, ReadsFilterForm, ReadsFilter)
+    rows = personal_data_reads(request.user, chosen) if chosen is not None else None
+    return _listing(request, "audit/reads.html", form, rows, lambda r: (r, _row(r)), header=HEADER)
 
 
 @workspace_view
@@ -92,13 +112,54 @@ def reads_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttp
     _allowed(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    form, chosen = _filter(request)
+    form, chosen = _chosen(request, ReadsFilterForm, ReadsFilter)
     if chosen is None:
-        return render(
-            request, "audit/reads.html", {"nav": "audit", "form": form, "rows": [], "header": HEADER}, status=400
-        )
-    name = f"acessos-dados-pessoais-{chosen.date_from:%Y%m%d}-{chosen.date_to:%Y%m%d}.{fmt}"
-    rows = (_row(r) for r in personal_data_reads(request.user, chosen).iterator(chunk_size=2000))
-    if fmt == "csv":
-        return csv_response(name, HEADER, rows)
-    return xlsx_response(name, "Acessos", HEADER, rows)
+        return _listing(request, "audit/reads.html", form, None, _row, header=HEADER)
+    name = f"acessos-dados-pessoais-{chosen.date_from:%Y%m%d}-{chosen.date_to:%Y%m%d}"
+    return _export(fmt, name, "Acessos", HEADER, personal_data_reads(request.user, chosen), _row)
+
+
+CHAIN_HEADER = ["Sequência", "Selado em", "Origem", "Id na origem", "Resumo do conteúdo", "Hash anterior", "Hash"]
+
+
+def _chain_row(r: ChainRecord) -> list[str]:
+    return [
+        str(r.seq),
+        timezone.localtime(r.sealed_at).strftime("%d/%m/%Y %H:%M:%S"),
+        str(SOURCE_LABELS.get(r.source, r.source)),
+        str(r.source_id),
+        r.digest,
+        r.prev_hash,
+        r.hash,
+    ]
+
+
+@workspace_view
+def chain(request: HttpRequest) -> HttpResponse:
+    """The tamper-evident log: its records in the period, the last verification and the anchors."""
+    _allowed(request)
+    form, chosen = _chosen(request, PeriodForm, Period)
+    rows = chain_records(chosen) if chosen is not None else None
+    return _listing(
+        request,
+        "audit/chain.html",
+        form,
+        rows,
+        _chain_row,
+        header=CHAIN_HEADER,
+        verification=Verification.objects.first(),
+        anchors=list(Anchor.objects.all()[:10]),
+    )
+
+
+@workspace_view
+def chain_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse | FileResponse:
+    """The period's chain records as CSV or XLSX: ids and digests, no personal data."""
+    _allowed(request)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form, chosen = _chosen(request, PeriodForm, Period)
+    if chosen is None:
+        return _listing(request, "audit/chain.html", form, None, _chain_row, header=CHAIN_HEADER)
+    name = f"cadeia-auditoria-{chosen.date_from:%Y%m%d}-{chosen.date_to:%Y%m%d}"
+    return _export(fmt, name, "Cadeia", CHAIN_HEADER, chain_records(chosen), _chain_row)

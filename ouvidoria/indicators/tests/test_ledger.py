@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, F
 
+from ouvidoria.audit.services import audit_maintenance
 from ouvidoria.cases.models import Manifestation
 from ouvidoria.cases.tests.factories import EntityFactory, register
 from ouvidoria.catalogue.models import Subject
@@ -95,7 +96,8 @@ def test_every_kind_of_write_keeps_the_ledgers_equal_to_the_cases():
     Manifestation.objects.filter(pk__in=[m.pk for m in cases[:5]]).update(entity=b, instance_id="sac")
     Manifestation.objects.filter(pk=cases[6].pk).update(received_on=date(2026, 11, 1))
     Manifestation.objects.filter(pk=cases[7].pk).update(concluded_at=None, status="in_analysis")
-    Manifestation.objects.filter(pk__in=[m.pk for m in cases[8:11]]).delete()
+    with audit_maintenance(actor="teste", reason="o teste recomeça sem histórico"):
+        Manifestation.objects.filter(pk__in=[m.pk for m in cases[8:11]]).delete()
     # A write that changes nothing the indicators read adds nothing to the ledgers.
     rows = DailyFigure.objects.count(), DailyFlow.objects.count()
     Manifestation.objects.filter(entity=a).update(description="Outra descrição")
@@ -156,7 +158,8 @@ def test_the_rebuild_command_recomputes_the_ledgers_from_the_cases():
 @pytest.mark.django_db
 def test_unusual_writes_keep_the_ledgers_right():
     cases = history(EntityFactory(), 6, date(2026, 10, 1))
-    with connection.cursor() as cursor:
+    hatch = audit_maintenance(actor="teste", reason="escritas incomuns de um DBA")
+    with hatch, connection.cursor() as cursor:
         # A case's id changed (the ledgers used to pair old and new rows by id), its dependants' with it.
         cursor.execute(
             "UPDATE cases_manifestation SET id = id + 1000000, received_on = received_on + 1 WHERE id = %s",
@@ -181,7 +184,8 @@ def test_truncating_the_cases_empties_the_ledgers():
     # TRUNCATE fires no DELETE trigger: a trigger of its own empties the ledgers.
     history(EntityFactory(), 3, date(2026, 10, 1))
     assert DailyFigure.objects.exists()
-    with connection.cursor() as cursor:
+    hatch = audit_maintenance(actor="teste", reason="TRUNCATE de um DBA")
+    with hatch, connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's deferred foreign-key checks, done now
         cursor.execute("TRUNCATE cases_manifestation CASCADE")
     assert not DailyFigure.objects.exists()
