@@ -4,8 +4,9 @@
 
 Each benchmark runs as its own process with a time limit (about 20 minutes in all on a 2-core machine, most of it
 loading the 1,000,000 cases of the indicators, plus up to 25 for the CSV and XLSX downloads of ``exports`` and about
-7 for the backup and restore of another 1,000,000 in ``backup``); its last JSON line is its result. The machine's idle share is sampled before each one: on a shared machine other people's
-jobs skew the figures, and the results say so.
+7 for the backup and restore of another 1,000,000 in ``backup``); its last JSON line is its result. The machine's
+idle share is sampled before each one: on a shared machine other people's jobs skew the figures, and the results say
+so.
 """
 
 from __future__ import annotations
