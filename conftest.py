@@ -97,7 +97,9 @@ def _fresh_caches(request: pytest.FixtureRequest) -> Iterator[None]:
     catalogue_cache.clear()
     calendars_forget()
     cache.clear()  # the portal's rate limits
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and bool(marker.kwargs.get("transaction"))
+    if transactional or "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
         # Transactional tests flush the database, catalogues included: put them back.
         from ouvidoria.catalogue.services import catalogues_load
 

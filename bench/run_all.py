@@ -3,9 +3,10 @@
     scripts/with-postgres.sh .venv/bin/python bench/run_all.py [--only api_register,recompute]
 
 Each benchmark runs as its own process with a time limit (about 20 minutes in all on a 2-core machine, most of it
-loading the 1,000,000 cases of the indicators, plus up to 25 for the CSV and XLSX downloads of ``exports``); its last
-JSON line is its result. The machine's idle share is sampled before each one: on a shared machine other people's
-jobs skew the figures, and the results say so.
+loading the 1,000,000 cases of the indicators, plus up to 25 for the CSV and XLSX downloads of ``exports`` and about
+7 for the backup and restore of another 1,000,000 in ``backup``); its last JSON line is its result. The machine's
+idle share is sampled before each one: on a shared machine other people's jobs skew the figures, and the results say
+so.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ BENCHMARKS = (
     ("indicators", "indicators.py", True, 900),
     ("import_consumidor_gov", "import_consumidor_gov.py", False, 300),
     ("exports", "exports.py", False, 1800),
+    ("backup", "backup.py", True, 1200),
 )
 
 
@@ -161,6 +163,7 @@ def _headline(name: str, r: dict[str, Any]) -> dict[str, Any]:
         "workspace_queue": ("worst_p95_ms", "tab_counts", "met"),
         "export_opin": ("export", "validate", "met"),
         "exports": ("checks", "met"),
+        "backup": ("backup_s", "restore_s", "archive_mb", "met"),
     }.get(name, ("met",))
     return {k: r.get(k) for k in picks}
 

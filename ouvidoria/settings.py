@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "ouvidoria.privacy",
     "ouvidoria.dossier",
     "ouvidoria.retention",
+    "ouvidoria.backups",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +175,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(env_str("OUVIDORIA_MEDIA_ROOT", str(VAR_DIR / "attachments")))
+
+# Backups (docs/security.md, "Cópias de segurança"): the nightly job writes into this folder when it is set. The
+# archives are encrypted with OUVIDORIA_BACKUP_KEY when set, else with a key derived from the first encryption key.
+BACKUP_DIR = env_str("OUVIDORIA_BACKUP_DIR", "")
+BACKUP_KEY = env_str("OUVIDORIA_BACKUP_KEY", "")
 
 # Files uploaded for import from the workspace (administrators).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
