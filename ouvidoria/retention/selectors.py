@@ -75,7 +75,7 @@ class Category:
 def disposal_plan(today: date, *, horizon_days: int = rules.HORIZON_DAYS, sample: int = 20) -> list[Category]:
     """What the jobs will dispose of from ``today`` to ``today`` + horizon (the dry run)."""
     rows = [
-        ("recordings", "Gravações de ligações", "arquivo apagado", "90 dias (seed 001)", recordings_due),
+        ("recordings", "Gravações de ligações", "arquivo apagado", "90 dias (manual da Ouvidoria)", recordings_due),
         ("chats", "Conversas do assistente sem manifestação", "apagadas", "1 ano", chats_due),
         ("emails", "E-mails sem manifestação", "apagados", "1 ano", emails_due),
         ("reports", "Relatórios gerados", "apagados com os arquivos", "5 anos após o período", reports_due),
