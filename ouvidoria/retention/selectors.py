@@ -69,19 +69,19 @@ class Category:
     action: str
     rule: str
     count: int
-    sample: list[Any]
 
 
-def disposal_plan(today: date, *, horizon_days: int = rules.HORIZON_DAYS, sample: int = 20) -> list[Category]:
+def disposal_plan(today: date, *, horizon_days: int = rules.HORIZON_DAYS) -> list[Category]:
     """What the jobs will dispose of from ``today`` to ``today`` + horizon (the dry run)."""
     rows = [
         ("recordings", "Gravações de ligações", "arquivo apagado", "90 dias (manual da Ouvidoria)", recordings_due),
         ("chats", "Conversas do assistente sem manifestação", "apagadas", "1 ano", chats_due),
         ("emails", "E-mails sem manifestação", "apagados", "1 ano", emails_due),
+        # Carried out by the reports' own daily job (reports.services.reports_purge), which reads reports_due.
         ("reports", "Relatórios gerados", "apagados com os arquivos", "5 anos após o período", reports_due),
     ]
     plan = []
     for code, label, action, rule, due in rows:
         qs = due(today, horizon_days=horizon_days)
-        plan.append(Category(code, label, action, rule, qs.count(), list(qs.order_by("pk")[:sample])))
+        plan.append(Category(code, label, action, rule, qs.count()))
     return plan

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from ouvidoria.cases.models import Manifestation, Requester
 from ouvidoria.entities.models import Entity
-from ouvidoria.reports.services import reports_purge
 from ouvidoria.retention import selectors
 from ouvidoria.retention.models import LegalHold
 
@@ -22,10 +21,9 @@ class DisposalResult:
     recordings: int
     chats: int
     emails: int
-    reports: int
 
     def as_dict(self) -> dict[str, int]:
-        return {"recordings": self.recordings, "chats": self.chats, "emails": self.emails, "reports": self.reports}
+        return {"recordings": self.recordings, "chats": self.chats, "emails": self.emails}
 
 
 def _recordings_dispose(today: date) -> int:
@@ -54,13 +52,13 @@ def _delete_in_batches(qs: Any) -> int:
 
 
 def retention_run(*, today: date | None = None) -> DisposalResult:
-    """Dispose of everything due on ``today`` (rules/retention.py), skipping what a legal hold keeps."""
+    """Dispose of everything due on ``today`` (rules/retention.py), skipping what a legal hold keeps. Generated
+    reports are the reports' own daily job (``reports_purge``, which asks ``selectors.reports_due`` the same)."""
     today = today or timezone.localdate()
     return DisposalResult(
         recordings=_recordings_dispose(today),
         chats=_delete_in_batches(selectors.chats_due(today)),
         emails=_delete_in_batches(selectors.emails_due(today)),
-        reports=reports_purge(today=today),
     )
 
 

@@ -84,7 +84,10 @@ def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     visible = manifestations_for(request.user)
     if hold.manifestation_id and not visible.filter(pk=hold.manifestation_id).exists():
         raise Http404
-    if hold.entity_id and not restrict(Entity.objects.filter(pk=hold.entity_id), access_for(request.user), "id"):
+    if (
+        hold.entity_id
+        and not restrict(Entity.objects.filter(pk=hold.entity_id), access_for(request.user), "id").exists()
+    ):
         raise Http404
     if hold.requester_id and not visible.filter(requester_id=hold.requester_id).exists():
         raise Http404

@@ -133,3 +133,24 @@ def test_the_auditor_sees_the_plan_but_places_no_hold():
     assert "Bloqueios legais em vigor" in page
     assert "Registrar bloqueio" not in page
     assert client.post(reverse("retention:hold_place"), {"reason": "x"}).status_code == 404
+
+
+def test_a_hold_on_the_entity_keeps_its_reports_past_five_years():
+    from ouvidoria.reports.models import Report
+    from ouvidoria.reports.services import reports_purge
+
+    entity = EntityFactory()
+    Report.objects.create(
+        entity=entity,
+        kind="bcb-agreements",
+        period_start=date(2020, 7, 1),
+        period_end=date(2020, 12, 31),
+        status="done",
+        keep_until=TODAY - timedelta(days=1),
+    )
+    hold = legal_hold_place(user=staff_user("ombudsman", entities=[entity]), reason="Processo 42", entity=entity)
+    assert reports_purge(today=TODAY) == 0
+    hold.released_at = timezone.now()
+    hold.save()
+    assert reports_purge(today=TODAY) == 1
+    assert not Report.objects.exists()
