@@ -264,6 +264,9 @@ class Event(models.Model):
         "external_answer_sent": _("Resposta enviada ao órgão externo"),
         "participant_reply": _("Resposta da participante"),
         "dossier": _("Dossiê assinado gerado"),
+        "data_subject_right": _("Direito do titular (LGPD)"),
+        "requester_correction": _("Correção dos dados do manifestante"),
+        "anonymisation": _("Anonimização"),
     }
     # The requester's own contacts: their count is "Número de interações por cliente" (seed 000 §8.5).
     REQUESTER_CONTACTS = frozenset({"registration", "message_in"})
