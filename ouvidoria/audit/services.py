@@ -158,6 +158,10 @@ def audit_maintenance(*, actor: str, reason: str) -> Iterator[MaintenanceUse]:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL ouvidoria.audit_maintenance = 'on'")
         yield use
+        if connection.vendor == "postgresql":
+            # Closed again at the end of the block: inside a caller's transaction, what follows is guarded again.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL ouvidoria.audit_maintenance = 'off'")
 
 
 def redactions_record(use: MaintenanceUse, *, source: str, ids: Iterable[int]) -> int:

@@ -171,7 +171,7 @@ def anonymise_case(case: Manifestation, *, actor_label: str, reason: str, today:
     if is_held(case, today):
         raise CaseHeld({"hold": ["Bloqueio legal em vigor: esta manifestação não pode ser anonimizada."]})
     with audit_maintenance(actor=actor_label, reason=f"{reason} — protocolo {case.formatted_protocol}") as use:
-        m = Manifestation.objects.select_for_update().select_related("requester").get(pk=case.pk)
+        m = Manifestation.objects.select_for_update(of=("self",)).select_related("requester").get(pk=case.pk)
         if m.anonymised_at is not None:
             return Anonymised(m.protocol, already=True)
         now = timezone.now()
