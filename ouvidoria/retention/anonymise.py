@@ -215,8 +215,11 @@ def anonymise_due(today: date, *, limit: int | None = None) -> AnonymiseRun:
         for m in batch:
             try:
                 anonymise_case(m, actor_label="rotina de retenção", reason="anonimização após 5 anos", today=today)
-            except (DatabaseError, ValidationError):
-                logger.exception("anonymisation of case id %s failed; retried on the next run", m.pk)
+            except (DatabaseError, ValidationError) as exc:
+                # The class only: a database error's detail may quote the row's values.
+                logger.error(
+                    "anonymisation of case id %s failed (%s); retried on the next run", m.pk, type(exc).__name__
+                )
                 failed_ids.append(m.pk)
                 failed += 1
             else:

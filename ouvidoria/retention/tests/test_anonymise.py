@@ -57,7 +57,9 @@ def full_case(entity: Any, y: int = 2021, mo: int = 3, d: int = 10, **requester:
     analyst = staff_user("analyst", entities=[entity])
     area, _ = Area.objects.get_or_create(entity=entity, name="Financeiro")
     with clock(y, mo, d):
-        m = register(entity, requester=requester_data(**(MARIA | requester)), received_at=datetime(y, mo, d, 9, tzinfo=SP))
+        m = register(
+            entity, requester=requester_data(**(MARIA | requester)), received_at=datetime(y, mo, d, 9, tzinfo=SP)
+        )
         services.manifestation_message_in(m, body="Meu CPF é 529.982.247-25, liguem 11 98765-4321.", actor=None)
         services.manifestation_note(m, body="Cliente Maria ligou de novo.", actor=analyst)
         forward = services.manifestation_forward(m, area=area, question="Maria pagou a parcela?", actor=analyst)
@@ -72,13 +74,17 @@ def full_case(entity: Any, y: int = 2021, mo: int = 3, d: int = 10, **requester:
         services.manifestation_answer(m, body="Prezada Maria, estornamos a parcela.", actor=analyst)
         services.manifestation_evaluate(m, resolved=True, rating=4, comment="Obrigada, Maria")
     OutboundEmail.objects.create(
-        key=f"requester:{m.pk}", recipient="maria.souza@example.com", subject="s", body="Prezada Maria", manifestation=m,
+        key=f"requester:{m.pk}",
+        recipient="maria.souza@example.com",
+        subject="s",
+        body="Prezada Maria",
+        manifestation=m,
         status="sent",
-    )  # fmt: skip
+    )
     IdempotencyKey.objects.create(scope="api", key=f"k{m.pk}", request_hash="f" * 64, manifestation=m)
     chat = ChatConversation.objects.create(protocol=m.protocol, suggestion="Sou a Maria")
     ChatMessage.objects.create(conversation=chat, author="user", text="meu nome é Maria")
-    StaffNotification.objects.create(user=analyst, kind="assignment", manifestation=m, text="x")
+    StaffNotification.objects.create(user_id=analyst.pk, kind="assignment", manifestation=m, text="x")
     return Manifestation.objects.get(pk=m.pk)
 
 
@@ -104,7 +110,8 @@ def test_a_case_is_anonymised_five_years_after_its_protocol_and_keeps_its_statis
         assert retention_run(today=date(2026, 3, 10)).anonymised == 1
         assert retention_run(today=date(2026, 3, 10)).anonymised == 0  # idempotent
     m.refresh_from_db()
-    assert m.anonymised_at is not None and m.description == ""
+    assert m.anonymised_at is not None
+    assert m.description == ""
     assert Manifestation.objects.filter(pk=m.pk).values(*kept)[0] == kept
     # The requester had no other case: their own row is stripped to the statistical attributes.
     r = Requester.objects.get(pk=m.requester_id)
@@ -127,7 +134,8 @@ def test_a_case_is_anonymised_five_years_after_its_protocol_and_keeps_its_statis
     attachment.refresh_from_db()
     assert not storage.exists(stored)
     assert (attachment.file.name, attachment.original_name) == ("", "arquivo anonimizado")
-    assert attachment.disposed_at is not None and len(attachment.sha256) == 64
+    assert attachment.disposed_at is not None
+    assert len(attachment.sha256) == 64
     emails = OutboundEmail.objects.filter(manifestation=m)
     assert len(emails) >= 2  # the answer to the requester and the one written above
     assert {(e.recipient, e.body) for e in emails} == {("", "")}
@@ -180,7 +188,8 @@ def test_a_legal_hold_on_the_case_its_requester_or_its_entity_stops_it(scope):
         with pytest.raises(CaseHeld):
             anonymise_case(m, actor_label="teste", reason="teste", today=date(2026, 4, 1))
     m.refresh_from_db()
-    assert m.anonymised_at is None and m.description
+    assert m.anonymised_at is None
+    assert m.description
     # The other case of the entity goes on, unless the hold is on the whole entity.
     assert result.anonymised == (0 if scope == "entity" else 1)
     assert (Manifestation.objects.get(pk=other.pk).anonymised_at is None) == (scope == "entity")
@@ -218,3 +227,41 @@ def test_params_keep_codes_numbers_and_dates_and_lose_texts():
     assert redacted_params({"name": "rg-maria.pdf", "size": 10, "due": "2026-01-02", "merits": "upheld",
                             "contact": "José", "on_time": False}) == {
         "name": "", "size": 10, "due": "2026-01-02", "merits": "upheld", "contact": "", "on_time": False}  # fmt: skip
+
+
+def test_the_dry_run_page_lists_the_cases_due_without_personal_data(client):
+    from django.urls import reverse
+
+    from ouvidoria.cases.tests.factories import signed_in
+
+    entity = EntityFactory.create(slug="eta", name="Consórcio Eta")
+    m = full_case(entity, 2021, 3, 10)
+    browser = signed_in(staff_user("ombudsman", entities=[entity]))
+    with clock(2026, 2, 20):
+        page = browser.get(reverse("retention:plan")).content.decode()
+    assert "Manifestações e seus documentos" in page
+    assert f"{m.formatted_protocol} · Consórcio Eta · 10/03/2026" in page
+    assert "Maria" not in page
+    assert "529.982.247-25" not in page
+
+
+def test_a_case_that_fails_is_left_for_the_next_run_and_the_others_go_on():
+    from django.db import OperationalError
+
+    from ouvidoria.retention import anonymise
+
+    entity = EntityFactory.create(slug="teta")
+    first, second = full_case(entity, 2021, 1, 5), full_case(entity, 2021, 1, 6)
+    real = anonymise.anonymise_case
+
+    def flaky(case: Manifestation, **kwargs: Any) -> Any:
+        if case.pk == first.pk:
+            raise OperationalError("deadlock detected")
+        return real(case, **kwargs)
+
+    with clock(2026, 2, 1), mock.patch.object(anonymise, "anonymise_case", flaky):
+        result = retention_run(today=date(2026, 2, 1))
+    assert (result.anonymised, result.anonymise_failed) == (1, 1)
+    assert Manifestation.objects.get(pk=second.pk).anonymised_at is not None
+    with clock(2026, 2, 2):
+        assert retention_run(today=date(2026, 2, 2)).anonymised == 1

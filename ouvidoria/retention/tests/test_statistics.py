@@ -6,6 +6,7 @@ BCB and ANS reports; five years and a day later the retention job runs and the s
 The one output that carries text written about the requester, the agreements' spreadsheet ("Termos do acordo"),
 keeps every other column and has that one emptied."""
 
+import contextlib
 import csv
 import io
 from collections.abc import Iterator
@@ -49,6 +50,7 @@ PEOPLE = [
 ]  # fmt: skip
 PLACES = [("SP", "São Paulo"), ("MG", "Belo Horizonte"), ("RJ", "Rio de Janeiro"), ("BA", "Salvador")]
 MEDIA = ["phone", "email", "web-form", "whatsapp", "letter"]
+EXTENSION = "Aguardando a resposta da área financeira sobre os pagamentos do contrato."
 FIRST_DAY, LAST_DAY = date(2024, 3, 4), date(2025, 6, 27)
 
 
@@ -98,11 +100,11 @@ def _book(entity: Entity, instances: list[str], types: list[str], n: int, analys
                 upload = SimpleUploadedFile(f"doc-{i}.txt", f"comprovante {i}".encode(), "text/plain")
                 services.manifestation_attach(m, upload=upload, actor=analyst)
             if i % 3 == 0:
-                try:
-                    services.deadline_extend(m, justification="Aguardando a resposta da área financeira sobre os pagamentos do contrato.",
-                                             actor=analyst, days=10, agreed_with_requester=True)  # fmt: skip
-                except ValidationError:
-                    pass  # the policy admits none
+                # The BCB policy's monthly cap (10 % of the month's cases) refuses most: the ANS ones go through.
+                with contextlib.suppress(ValidationError):
+                    services.deadline_extend(
+                        m, justification=EXTENSION, actor=analyst, days=10, agreed_with_requester=True
+                    )
             if entity.regime == "bcb" and instance == "ouvidoria" and i % 4 == 2:
                 agreements.manifestation_agreement(
                     m, agreed_on=day, description=f"Estorno a {PEOPLE[i % 4]['name']}", amount=Decimal(100 + i),
@@ -190,10 +192,13 @@ def test_no_figure_changes_when_the_book_is_anonymised(book):
     # The dataset is what the issue asks for.
     cases = Manifestation.objects.all()
     assert cases.filter(extension_count__gt=0).exists()
-    assert cases.filter(merits="upheld").exists() and cases.filter(merits="not_upheld").exists()
+    assert cases.filter(merits="upheld").exists()
+    assert cases.filter(merits="not_upheld").exists()
     assert cases.filter(rating__isnull=False).values("rating").distinct().count() == 5
-    assert cases.filter(forwards__isnull=False).exists() and cases.filter(agreements__isnull=False).exists()
-    assert Requester.objects.count() == 4 and cases.count() == 60
+    assert cases.filter(forwards__isnull=False).exists()
+    assert cases.filter(agreements__isnull=False).exists()
+    assert Requester.objects.count() == 4
+    assert cases.count() == 60
 
     with clock(date(2026, 1, 20)):
         before = measure(book, signed_in(manager))
