@@ -115,7 +115,10 @@ class ManifestationListSerializer(serializers.ModelSerializer[Manifestation]):
             "merits",
             "resolved",
             "rating",
+            # Set when retention anonymised the case (5 years after the protocol): description and requester empty.
+            "anonymised_at",
         ]
+        read_only_fields = ["anonymised_at"]
 
     def get_protocol_formatted(self, m: Manifestation) -> str:
         return format_protocol(m.protocol)

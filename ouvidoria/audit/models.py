@@ -13,6 +13,7 @@ SOURCE_LABELS = {
     "event": _("Linha do tempo"),
     "read": _("Acesso a dados pessoais"),
     "maintenance": _("Manutenção do registro"),
+    "redaction": _("Anonimização de registro"),
 }
 
 
@@ -68,6 +69,28 @@ class MaintenanceUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_label}: {self.reason}"
+
+
+class Redaction(models.Model):
+    """A sealed row rewritten on purpose (the anonymisation of a case, ``ouvidoria.retention.anonymise``): its new
+    digest, and the maintenance use that allowed it. Append-only and itself a source of the chain, so
+    ``chain_verify`` takes ``digest`` as the row's expected content while any other change is still reported."""
+
+    source = models.CharField(_("origem"), max_length=12)
+    source_id = models.BigIntegerField(_("id na origem"))
+    digest = models.CharField(_("novo resumo do conteúdo"), max_length=64)
+    maintenance = models.ForeignKey(
+        MaintenanceUse, verbose_name=_("manutenção"), on_delete=models.PROTECT, related_name="redactions"
+    )
+    created_at = models.DateTimeField(_("em"))
+
+    class Meta:
+        verbose_name = _("anonimização de registro selado")
+        verbose_name_plural = _("anonimizações de registros selados")
+        indexes = [models.Index(fields=["source", "source_id", "id"], name="redaction_row")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.source_id}"
 
 
 class Verification(models.Model):

@@ -1,6 +1,6 @@
 """Writes of the tamper-evident log: sealing new rows onto the chain, anchoring its head, the maintenance hatch."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,11 +13,16 @@ from django.utils import timezone
 
 from ouvidoria.accounts.models import PersonalDataView
 from ouvidoria.audit.chain import GENESIS, record_hash, row_digest
-from ouvidoria.audit.models import Anchor, ChainRecord, MaintenanceUse
+from ouvidoria.audit.models import Anchor, ChainRecord, MaintenanceUse, Redaction
 from ouvidoria.cases.models import Event
 
 # Each source of the chain, in the order a seal appends them.
-SOURCES: dict[str, type[models.Model]] = {"event": Event, "read": PersonalDataView, "maintenance": MaintenanceUse}
+SOURCES: dict[str, type[models.Model]] = {
+    "event": Event,
+    "read": PersonalDataView,
+    "maintenance": MaintenanceUse,
+    "redaction": Redaction,
+}
 # One pg_advisory_xact_lock key for every seal and anchor ("audit" in ASCII).
 SEAL_LOCK = 0x6175646974
 BATCH = 5000
@@ -153,3 +158,30 @@ def audit_maintenance(*, actor: str, reason: str) -> Iterator[MaintenanceUse]:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL ouvidoria.audit_maintenance = 'on'")
         yield use
+        if connection.vendor == "postgresql":
+            # Closed again at the end of the block: inside a caller's transaction, what follows is guarded again.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL ouvidoria.audit_maintenance = 'off'")
+
+
+def redactions_record(use: MaintenanceUse, *, source: str, ids: Iterable[int]) -> int:
+    """Inside ``audit_maintenance`` (``use``), after rewriting the rows ``ids`` of ``source`` on purpose: record
+    each row's new digest (a ``Redaction``) and seal the redactions at once, so ``chain_verify`` expects the new
+    content while any later change of those rows is still reported as an alteration. Returns the rows recorded."""
+    model = SOURCES[source]
+    columns = source_columns(model)
+    now = timezone.now()
+    # The sealer's lock first: two redactions at once then queue here rather than wait for each other's rows.
+    _lock_chain()
+    wanted = sorted(set(ids))
+    rows: list[Redaction] = []
+    for start in range(0, len(wanted), BATCH):
+        chunk = wanted[start : start + BATCH]
+        for row in model._default_manager.filter(pk__in=chunk).order_by("pk").values_list(*columns):
+            rows.append(
+                Redaction(source=source, source_id=row[0], digest=row_digest(columns, row), maintenance=use,
+                          created_at=now)
+            )  # fmt: skip
+    Redaction.objects.bulk_create(rows, batch_size=BATCH)
+    chain_seal(sources=("redaction",))
+    return len(rows)

@@ -1,5 +1,9 @@
 """Reading the chain back: recompute every record's hash and every sealed row's digest, match the anchors.
 
+A row rewritten on purpose (an anonymisation, ``services.redactions_record``) is checked against the digest of its
+last sealed ``Redaction`` instead of the one sealed first: the redaction is itself on the chain, naming the
+maintenance use that allowed it, so the rewrite is verifiable and any other change of the row is still reported.
+
 Kinds of problem, in the auditor's words (``PROBLEM_LABELS``): a sealed row altered, deleted or out of order, a row
 inserted with an id the chain had already passed, a record whose hash does not follow (the chain edited or
 reordered), and an anchor the chain no longer matches (the whole chain rewritten).
@@ -10,11 +14,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from ouvidoria.audit.chain import GENESIS, record_hash, row_digest
-from ouvidoria.audit.models import Anchor, ChainRecord, Verification
+from ouvidoria.audit.models import Anchor, ChainRecord, Redaction, Verification
 from ouvidoria.audit.services import SOURCES, source_columns
 
 CHUNK = 20000
@@ -52,6 +56,7 @@ class Report:
     records: int = 0
     rows: int = 0
     anchors: int = 0
+    redacted: int = 0  # rows checked against an authorised redaction
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PROBLEM_LABELS, 0))
     problems: list[Problem] = field(default_factory=list)
@@ -113,6 +118,27 @@ def _walk_chain(report: Report, anchors: dict[int, set[str]]) -> None:
                 report.add(Problem("anchor", seq, "", 0, f"âncora {seq}:{wanted[:12]}…, cadeia {found[:12]}…"))
 
 
+def _redactions(name: str) -> Iterator[tuple[int, str]]:
+    """(row id, expected digest) for each row of ``name`` with a sealed redaction, the last one, in row order.
+    Keyset pagination over (source_id, id), like ``_chunks``."""
+    top = ChainRecord.objects.filter(source="redaction").aggregate(top=Max("source_id"))["top"] or 0
+    qs = Redaction.objects.filter(source=name, pk__lte=top).order_by("source_id", "id")
+    last: tuple[int, int] | None = None
+    current: tuple[int, str] | None = None
+    while True:
+        page = qs if last is None else qs.filter(Q(source_id__gt=last[0]) | Q(source_id=last[0], id__gt=last[1]))
+        rows = list(page.values_list("source_id", "id", "digest")[:CHUNK])
+        if not rows:
+            break
+        for source_id, pk, digest in rows:
+            if current is not None and current[0] != source_id:
+                yield current
+            current = (source_id, digest)
+            last = (source_id, pk)
+    if current is not None:
+        yield current
+
+
 def _merge(report: Report, name: str) -> None:
     """Walk the sealed records of one table and its live rows up to the highest sealed id, both in id order."""
     model = SOURCES[name]
@@ -123,6 +149,8 @@ def _merge(report: Report, name: str) -> None:
         "source_id",
     )
     live = _chunks(model._default_manager.filter(pk__lte=top).order_by("pk").values_list(*columns), "pk")
+    redactions = _redactions(name)
+    redaction = next(redactions, None)
     row = next(live, None)
     for source_id, seq, digest in sealed:
         while row is not None and row[0] < source_id:
@@ -133,6 +161,11 @@ def _merge(report: Report, name: str) -> None:
             report.add(Problem("deleted", seq, name, source_id))
             continue
         report.rows += 1
+        while redaction is not None and redaction[0] < source_id:
+            redaction = next(redactions, None)
+        if redaction is not None and redaction[0] == source_id:
+            digest = redaction[1]
+            report.redacted += 1
         if row_digest(columns, row) != digest:
             report.add(Problem("altered", seq, name, source_id))
         row = next(live, None)

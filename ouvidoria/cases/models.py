@@ -157,6 +157,9 @@ class Manifestation(models.Model):
     # historical cases carry the number of their source.
     interaction_count = models.PositiveIntegerField(_("interações com o manifestante"), default=0)
     imported = models.BooleanField(default=False)
+    # When retention anonymised it, 5 years after the protocol (ouvidoria/retention/anonymise.py): the statistics
+    # stay, what identifies a person is gone.
+    anonymised_at = models.DateTimeField(_("anonimizada em"), null=True, blank=True)
     # Identifies an imported row so importing the same file again adds nothing.
     source_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -322,7 +322,7 @@ def _case_context(request: HttpRequest, m: Manifestation, **extra: Any) -> dict[
         "events": events,
         "protocol": format_protocol(m.protocol),
         "name": "" if m.requester is None else m.requester.display_name,
-        "can_complement": m.is_open or m.status == "answered",
+        "can_complement": (m.is_open or m.status == "answered") and m.anonymised_at is None,
         "can_evaluate": can_evaluate,
         "evaluation_until": answered_on + timedelta(days=deadlines.EVALUATION_WINDOW_DAYS) if answered_on else None,
         "complement_form": extra.pop("complement_form", None) or ComplementForm(),

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from ouvidoria.cases.models import Attachment, Manifestation
+from ouvidoria.cases.models import OPEN_LIST, Attachment, Manifestation
 from ouvidoria.notify.models import OutboundEmail
 from ouvidoria.portal.models import ChatConversation
 from ouvidoria.reports.models import Report
 from ouvidoria.retention.models import LegalHold
 from ouvidoria.rules import retention as rules
+from ouvidoria.rules.protocol import format_protocol
 
 
 def active_holds(today: date) -> QuerySet[LegalHold]:
@@ -31,6 +32,30 @@ def _not_held(qs: QuerySet[Any], today: date, *, case: str, entity: str) -> Quer
         qs = qs.exclude(**{f"{case}__in": holds.filter(manifestation__isnull=False).values("manifestation_id")})
         qs = qs.exclude(**{f"{case}__requester_id__in": holds.filter(requester__isnull=False).values("requester_id")})
     return qs
+
+
+def cases_due(today: date, *, horizon_days: int = 0) -> QuerySet[Manifestation]:
+    """Manifestations whose five years from the protocol are over by ``today`` + horizon (``rules.retention.
+    case_anonymised_on``), not yet anonymised, not open (an open case is anonymised once concluded) and not under a
+    legal hold active on ``today`` on the case, its requester or its entity."""
+    last = rules.last_protocol_day_anonymised(rules.cutoff(today, horizon_days=horizon_days))
+    qs = Manifestation.objects.filter(anonymised_at__isnull=True, received_on__lte=last).exclude(status__in=OPEN_LIST)
+    holds = active_holds(today)
+    return (
+        qs.exclude(pk__in=holds.filter(manifestation__isnull=False).values("manifestation_id"))
+        .exclude(requester_id__in=holds.filter(requester__isnull=False).values("requester_id"))
+        .exclude(entity_id__in=holds.filter(entity__isnull=False).values("entity_id"))
+    )
+
+
+def is_held(case: Manifestation, today: date) -> bool:
+    """A legal hold active on ``today`` covers the case, its requester or its entity."""
+    holds = active_holds(today)
+    return (
+        holds.filter(manifestation_id=case.pk).exists()
+        or (case.requester_id is not None and holds.filter(requester_id=case.requester_id).exists())
+        or holds.filter(entity_id=case.entity_id).exists()
+    )
 
 
 def recordings_due(today: date, *, horizon_days: int = 0) -> QuerySet[Attachment]:
@@ -69,6 +94,8 @@ class Category:
     action: str
     rule: str
     count: int
+    # A few of what falls due, without personal data (protocol, entity, date), for the cases.
+    samples: tuple[str, ...] = ()
 
 
 def disposal_plan(today: date, *, horizon_days: int = rules.HORIZON_DAYS) -> list[Category]:
@@ -80,8 +107,29 @@ def disposal_plan(today: date, *, horizon_days: int = rules.HORIZON_DAYS) -> lis
         # Carried out by the reports' own daily job (reports.services.reports_purge), which reads reports_due.
         ("reports", "Relatórios gerados", "apagados com os arquivos", "5 anos após o período", reports_due),
     ]
-    plan = []
+    plan = [_cases_category(today, horizon_days)]
     for code, label, action, rule, due in rows:
         qs = due(today, horizon_days=horizon_days)
         plan.append(Category(code, label, action, rule, qs.count()))
     return plan
+
+
+SAMPLES = 5
+
+
+def _cases_category(today: date, horizon_days: int) -> Category:
+    due = cases_due(today, horizon_days=horizon_days)
+    samples = tuple(
+        f"{format_protocol(protocol)} · {entity} · {rules.case_anonymised_on(received_on):%d/%m/%Y}"
+        for protocol, entity, received_on in due.order_by("received_on", "pk").values_list(
+            "protocol", "entity__name", "received_on"
+        )[:SAMPLES]
+    )
+    return Category(
+        "cases",
+        "Manifestações e seus documentos",
+        "anonimizadas (as estatísticas ficam)",
+        f"{rules.CASE_YEARS} anos após o protocolo",
+        due.count(),
+        samples,
+    )

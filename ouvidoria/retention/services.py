@@ -11,9 +11,15 @@ from django.utils import timezone
 from ouvidoria.cases.models import Manifestation, Requester
 from ouvidoria.entities.models import Entity
 from ouvidoria.retention import selectors
+from ouvidoria.retention.anonymise import anonymise_due
 from ouvidoria.retention.models import LegalHold
 
 BATCH = 500
+
+
+# Cases anonymised in one run at most (about a day's registrations five years ago many times over); a backlog, as
+# after the first installation over old imported records, is worked off over the following days.
+ANONYMISE_LIMIT = 50_000
 
 
 @dataclass(frozen=True)
@@ -21,9 +27,17 @@ class DisposalResult:
     recordings: int
     chats: int
     emails: int
+    anonymised: int = 0
+    anonymise_failed: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {"recordings": self.recordings, "chats": self.chats, "emails": self.emails}
+        return {
+            "anonymised": self.anonymised,
+            "anonymise_failed": self.anonymise_failed,
+            "recordings": self.recordings,
+            "chats": self.chats,
+            "emails": self.emails,
+        }
 
 
 def _recordings_dispose(today: date) -> int:
@@ -52,10 +66,14 @@ def _delete_in_batches(qs: Any) -> int:
 
 
 def retention_run(*, today: date | None = None) -> DisposalResult:
-    """Dispose of everything due on ``today`` (rules/retention.py), skipping what a legal hold keeps. Generated
+    """Dispose of everything due on ``today`` (rules/retention.py), skipping what a legal hold keeps: cases five
+    years after their protocol anonymised (``anonymise.anonymise_due``), then recordings, chats, e-mails. Generated
     reports are the reports' own daily job (``reports_purge``, which asks ``selectors.reports_due`` the same)."""
     today = today or timezone.localdate()
+    cases = anonymise_due(today, limit=ANONYMISE_LIMIT)
     return DisposalResult(
+        anonymised=cases.done,
+        anonymise_failed=cases.failed,
         recordings=_recordings_dispose(today),
         chats=_delete_in_batches(selectors.chats_due(today)),
         emails=_delete_in_batches(selectors.emails_due(today)),

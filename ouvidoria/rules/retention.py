@@ -22,6 +22,7 @@ The choices the seeds leave open are written in docs/regulation.md ("Retenção"
   released or its date passes.
 """
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -45,6 +46,19 @@ def years_after(day: date, years: int) -> date:
 def case_anonymised_on(protocol_day: date) -> date:
     """Seed 001 / seed 002 art. 4 §1: five years from the protocol, then anonymised."""
     return years_after(protocol_day, CASE_YEARS)
+
+
+def last_protocol_day_anonymised(day: date) -> date:
+    """The latest protocol day whose five years are over on ``day`` (the inverse of ``case_anonymised_on``): a
+    protocol of 29 February is anonymised on 28 February, so on a 28 February the day before five years earlier
+    counts when it was a 29th."""
+    try:
+        last = day.replace(year=day.year - CASE_YEARS)
+    except ValueError:  # 29 February five years after a common year
+        last = day.replace(year=day.year - CASE_YEARS, day=28)
+    if last.month == 2 and last.day == 28 and calendar.isleap(last.year):
+        last = last.replace(day=29)
+    return last
 
 
 def recording_deleted_on(recorded_day: date) -> date:

@@ -28,7 +28,8 @@ class Command(BaseCommand):
             extra.append((int(match[1]), match[2]))
         report = chain_verify(extra_anchors=extra)
         self.stdout.write(
-            f"registros na cadeia: {report.records}; linhas conferidas: {report.rows}; âncoras: {report.anchors}; "
+            f"registros na cadeia: {report.records}; linhas conferidas: {report.rows} "
+            f"({report.redacted} anonimizadas com registro); âncoras: {report.anchors}; "
             f"{report.seconds:.2f} s ({report.per_second:,.0f} registros/s)".replace(",", ".")
         )
         first = report.first
