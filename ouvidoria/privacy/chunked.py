@@ -73,9 +73,14 @@ class ChunkWriter:
 
     def write(self, data: bytes) -> int:
         self._buffer += data
-        while len(self._buffer) > CHUNK_SIZE:
-            self._emit(bytes(self._buffer[:CHUNK_SIZE]), final=False)
-            del self._buffer[:CHUNK_SIZE]
+        if len(self._buffer) > CHUNK_SIZE:
+            # A chunk goes out only once more data follows it (the last one, even full, is flagged final).
+            with memoryview(self._buffer) as view:
+                start = 0
+                while len(self._buffer) - start > CHUNK_SIZE:
+                    self._emit(view[start : start + CHUNK_SIZE], final=False)
+                    start += CHUNK_SIZE
+            del self._buffer[:start]
         return len(data)
 
     def close(self) -> None:
@@ -85,10 +90,11 @@ class ChunkWriter:
             self._buffer.clear()
             self._closed = True
 
-    def _emit(self, plaintext: bytes, *, final: bool) -> None:
+    def _emit(self, plaintext: bytes | memoryview, *, final: bool) -> None:
         nonce = os.urandom(NONCE_SIZE)
         ciphertext = self._aead.encrypt(nonce, plaintext, _aad(self._header, self._index, final))
-        self._out.write(_CHUNK_HEAD.pack(int(final), len(ciphertext)) + nonce + ciphertext)
+        self._out.write(_CHUNK_HEAD.pack(int(final), len(ciphertext)) + nonce)
+        self._out.write(ciphertext)  # apart: joining would copy the whole chunk once more
         self._index += 1
 
 

@@ -77,10 +77,9 @@ class _Sink:
         self.parts.append(data)
         return len(data)
 
-    def take(self) -> bytes:
-        out = b"".join(self.parts)
-        self.parts.clear()
-        return out
+    def take(self) -> Iterator[bytes]:
+        parts, self.parts = self.parts, []
+        return iter(parts)
 
 
 def encrypted_chunks(plain: Iterator[bytes] | list[bytes]) -> Iterator[bytes]:
@@ -89,13 +88,12 @@ def encrypted_chunks(plain: Iterator[bytes] | list[bytes]) -> Iterator[bytes]:
     salt = os.urandom(SALT_SIZE)
     sink = _Sink()
     writer = ChunkWriter(sink, _file_key(_master(first), salt), MAGIC + bytes([FORMAT_VERSION]) + key_id(first) + salt)
-    yield sink.take()
+    yield from sink.take()
     for block in plain:
         writer.write(block)
-        if sink.parts:
-            yield sink.take()
+        yield from sink.take()
     writer.close()
-    yield sink.take()
+    yield from sink.take()
 
 
 def _read_header(source: BinaryIO) -> bytes | None:

@@ -24,8 +24,8 @@ passed a requester, searching for them by CPF, e-mail, name or phone finds nothi
 
 import logging
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken

@@ -43,7 +43,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Índices de busca reescritos: {result.hashes_rewritten}.")
         left, files_left = values_under_old_keys(), files_under_old_keys()
         if left == 0 and files_left == 0:
-            self.stdout.write("Nada mais cifrado com chaves antigas: elas podem ser retiradas de OUVIDORIA_ENCRYPTION_KEYS.")
+            self.stdout.write(
+                "Nada mais cifrado com chaves antigas: elas podem ser retiradas de OUVIDORIA_ENCRYPTION_KEYS."
+            )
         else:
             self.stdout.write(
                 f"Ainda {left} valores e {files_left} arquivos com chaves antigas ou em claro "
