@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
@@ -91,11 +91,22 @@ def test_the_stored_bytes_are_not_the_plaintext_and_the_download_is(analyst):
     assert a.file.size == len(MARKER)
 
 
-def test_no_clear_copy_is_left_in_media_root(analyst):
-    attach(analyst, MARKER * 100_000)  # past Django's in-memory limit: the upload goes through a temporary file
+def test_no_clear_copy_is_left_in_media_root(analyst, entity):
+    # Past Django's in-memory limit an upload is a temporary file: the storage must encrypt it, not move it in place.
+    upload = TemporaryUploadedFile("grande.pdf", "application/pdf", 0, None)
+    upload.write(MARKER * 100_000)
+    upload.size = upload.tell()
+    upload.seek(0)
+    temporary = Path(upload.temporary_file_path())
+    a = services.manifestation_attach(register(entity), upload=upload, actor=analyst)
+    assert temporary.exists()  # left where Django put it (it deletes it at the end of the request), not moved
+    assert Path(settings.MEDIA_ROOT) not in temporary.parents
     for path in Path(settings.MEDIA_ROOT).rglob("*"):
         if path.is_file():
             assert MARKER not in path.read_bytes(), path
+    with attachment_open_plain(a) as reader:
+        assert b"".join(reader) == MARKER * 100_000
+    upload.close()
 
 
 @pytest.mark.parametrize("size", [0, 1, CHUNK_SIZE - 1, CHUNK_SIZE, CHUNK_SIZE + 1, 3 * CHUNK_SIZE])
