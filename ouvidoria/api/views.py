@@ -33,6 +33,7 @@ from ouvidoria.catalogue.models import DeadlinePolicy, Instance, Medium, RecordT
 from ouvidoria.catalogue.selectors import entity_catalogues
 from ouvidoria.entities.models import Area
 from ouvidoria.entities.services import deadline_answer
+from ouvidoria.privacy.downloads import UNREADABLE_STATUS, PlainFileResponse, stored_file_open
 
 
 class ManifestationPagination(pagination.CursorPagination):
@@ -286,7 +287,7 @@ class ManifestationViewSet(viewsets.GenericViewSet[Manifestation]):
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]+)")
-    def attachment(self, request: Request, protocol: str, attachment_id: str) -> FileResponse:
+    def attachment(self, request: Request, protocol: str, attachment_id: str) -> FileResponse | Response:
         """The file, to callers who may see the case; always as a download, never rendered inline."""
         m = self.get_object()
         found = Attachment.objects.filter(manifestation=m, pk=attachment_id).select_related("event").first()
@@ -298,9 +299,14 @@ class ManifestationViewSet(viewsets.GenericViewSet[Manifestation]):
             channel="api_attachment",
             ip_address=client_ip(request),
         )
-        response = FileResponse(
-            found.file.open("rb"), as_attachment=True, filename=found.original_name, content_type=found.content_type
+        opened = stored_file_open(found.file, what=f"attachment {found.pk}")
+        if isinstance(opened, str):
+            return Response({"detail": opened}, status=UNREADABLE_STATUS)
+        reader, length = opened
+        response = PlainFileResponse(
+            reader, as_attachment=True, filename=found.original_name, content_type=found.content_type
         )
+        response["Content-Length"] = str(length)
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         return response

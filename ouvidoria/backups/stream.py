@@ -1,10 +1,10 @@
 """The encrypted, authenticated stream a backup archive is written in: AES-256-GCM in chunks, never all in memory.
 
-Layout of a ``.tar.enc`` file (all integers big-endian)::
+Layout of a ``.tar.enc`` file: a header, then the chunks of ``ouvidoria/privacy/chunked.py`` (shared with the
+stored files)::
 
     header   MAGIC (16 bytes, b"OUVIDORIA-BACKUP") | version (1 byte, FORMAT_VERSION) | salt (16 random bytes)
-    chunk*   final flag (1 byte, 0 or 1) | length L of the ciphertext (4 bytes) | nonce (12 random bytes)
-             | ciphertext (L bytes: at most CHUNK_SIZE of plaintext + the 16-byte GCM tag)
+    chunk*   final flag | length | nonce | ciphertext (``privacy/chunked.py``)
 
 Each archive has its own key: HKDF-SHA256 of the master key with the header's salt (``derive_key``). The master key
 is ``OUVIDORIA_BACKUP_KEY`` when set, else the first key of ``OUVIDORIA_ENCRYPTION_KEYS``; reading tries that one
@@ -17,27 +17,20 @@ after it, is refused as truncated or extended. The plaintext is a tar stream (``
 import base64
 import hashlib
 import os
-import struct
 from collections.abc import Iterable
 from typing import BinaryIO
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from ouvidoria.privacy import chunked
+from ouvidoria.privacy.chunked import CHUNK_SIZE, SALT_SIZE, ChunkReader, ChunkWriter, StreamError, Wording
 
 MAGIC = b"OUVIDORIA-BACKUP"
 FORMAT_VERSION = 1
-SALT_SIZE = 16
-NONCE_SIZE = 12
-TAG_SIZE = 16
-CHUNK_SIZE = 1024 * 1024
 HEADER_SIZE = len(MAGIC) + 1 + SALT_SIZE
-_CHUNK_HEAD = struct.Struct(">BI")
+_WORDING = Wording(the="a cópia", of_the="da cópia", truncated="truncada", altered="alterada")
+# The stream's errors are the archive's: one class, so ``except ArchiveError`` catches a cut or altered chunk too.
+ArchiveError = StreamError
 
-
-class ArchiveError(Exception):
-    """The archive cannot be read: not ours, a newer format, the wrong key, or altered. Messages in Portuguese."""
+__all__ = ["CHUNK_SIZE", "FORMAT_VERSION", "HEADER_SIZE", "ArchiveError", "DecryptingReader", "EncryptingWriter"]
 
 
 def master_keys(backup_key: str, encryption_keys: Iterable[str]) -> list[bytes]:
@@ -49,53 +42,21 @@ def master_keys(backup_key: str, encryption_keys: Iterable[str]) -> list[bytes]:
 
 
 def derive_key(master: bytes, salt: bytes) -> bytes:
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=b"ouvidoria-backup:v1")
-    return hkdf.derive(master)
+    return chunked.derive_key(master, salt, b"ouvidoria-backup:v1")
 
 
-def _aad(header: bytes, index: int, final: bool) -> bytes:
-    return header + struct.pack(">QB", index, int(final))
-
-
-class EncryptingWriter:
+class EncryptingWriter(ChunkWriter):
     """A write-only file object: what is written comes out encrypted, chunk by chunk, into ``out``."""
 
     def __init__(self, out: BinaryIO, master: bytes) -> None:
         salt = os.urandom(SALT_SIZE)
-        self._out = out
-        self._header = MAGIC + bytes([FORMAT_VERSION]) + salt
-        self._aead = AESGCM(derive_key(master, salt))
-        self._buffer = bytearray()
-        self._index = 0
-        self._closed = False
-        out.write(self._header)
-
-    def write(self, data: bytes) -> int:
-        self._buffer += data
-        while len(self._buffer) > CHUNK_SIZE:
-            self._emit(bytes(self._buffer[:CHUNK_SIZE]), final=False)
-            del self._buffer[:CHUNK_SIZE]
-        return len(data)
-
-    def close(self) -> None:
-        """Writes the last chunk, flagged final (possibly empty): without it a reader takes the archive as cut."""
-        if not self._closed:
-            self._emit(bytes(self._buffer), final=True)
-            self._buffer.clear()
-            self._closed = True
-
-    def _emit(self, plaintext: bytes, *, final: bool) -> None:
-        nonce = os.urandom(NONCE_SIZE)
-        ciphertext = self._aead.encrypt(nonce, plaintext, _aad(self._header, self._index, final))
-        self._out.write(_CHUNK_HEAD.pack(int(final), len(ciphertext)) + nonce + ciphertext)
-        self._index += 1
+        super().__init__(out, derive_key(master, salt), MAGIC + bytes([FORMAT_VERSION]) + salt)
 
 
-class DecryptingReader:
+class DecryptingReader(ChunkReader):
     """A read-only file object over an archive: each chunk is authenticated before a byte of it is returned."""
 
     def __init__(self, source: BinaryIO, masters: list[bytes]) -> None:
-        self._source = source
         header = source.read(HEADER_SIZE)
         if len(header) < HEADER_SIZE or not header.startswith(MAGIC):
             raise ArchiveError("o arquivo não é uma cópia de segurança da Ouvidoria.")
@@ -105,67 +66,17 @@ class DecryptingReader:
                 f"a cópia está no formato {version}, mais novo que o desta versão ({FORMAT_VERSION}): "
                 "atualize a aplicação antes de restaurar."
             )
-        self._header = header
-        self._index = 0
-        self._done = False
-        self._buffer = b""
-        self._offset = 0  # how much of ``_buffer`` was already returned (slicing a 1 MiB chunk per read is slow)
-        self._aead = self._first_chunk_key(header[len(MAGIC) + 1 :], masters)
-
-    def _first_chunk_key(self, salt: bytes, masters: list[bytes]) -> AESGCM:
-        """Finds the key that opens the first chunk (which is then returned by ``read``)."""
-        final, nonce, ciphertext = self._next_raw()
-        for master in masters:
-            aead = AESGCM(derive_key(master, salt))
-            try:
-                plaintext = aead.decrypt(nonce, ciphertext, _aad(self._header, 0, final))
-            except InvalidTag:
-                continue
-            self._accept(plaintext, final)
-            return aead
-        raise ArchiveError(
-            "nenhuma chave configurada (OUVIDORIA_BACKUP_KEY, OUVIDORIA_ENCRYPTION_KEYS) decifra a cópia, "
-            "ou o início do arquivo foi alterado."
+        salt = header[len(MAGIC) + 1 :]
+        super().__init__(
+            source,
+            header,
+            [derive_key(master, salt) for master in masters],
+            wording=_WORDING,
+            no_key=(
+                "nenhuma chave configurada (OUVIDORIA_BACKUP_KEY, OUVIDORIA_ENCRYPTION_KEYS) decifra a cópia, "
+                "ou o início do arquivo foi alterado."
+            ),
         )
-
-    def _next_raw(self) -> tuple[bool, bytes, bytes]:
-        head = self._source.read(_CHUNK_HEAD.size)
-        if not head:
-            raise ArchiveError(f"a cópia está truncada: termina no bloco {self._index}, antes do bloco final.")
-        if len(head) < _CHUNK_HEAD.size:
-            raise ArchiveError(f"a cópia está truncada no bloco {self._index}.")
-        flag, length = _CHUNK_HEAD.unpack(head)
-        if flag not in (0, 1) or length > CHUNK_SIZE + TAG_SIZE:
-            raise ArchiveError(f"o bloco {self._index} da cópia foi alterado.")
-        body = self._source.read(NONCE_SIZE + length)
-        if len(body) < NONCE_SIZE + length:
-            raise ArchiveError(f"a cópia está truncada no bloco {self._index}.")
-        return bool(flag), body[:NONCE_SIZE], body[NONCE_SIZE:]
-
-    def _accept(self, plaintext: bytes, final: bool) -> None:
-        self._buffer = self._buffer[self._offset :] + plaintext
-        self._offset = 0
-        self._index += 1
-        if final:
-            self._done = True
-            if self._source.read(1):
-                raise ArchiveError("a cópia tem dados depois do bloco final: foi alterada.")
-
-    def _fill(self) -> None:
-        final, nonce, ciphertext = self._next_raw()
-        try:
-            plaintext = self._aead.decrypt(nonce, ciphertext, _aad(self._header, self._index, final))
-        except InvalidTag:
-            raise ArchiveError(f"o bloco {self._index} da cópia foi alterado, trocado de lugar ou falta.") from None
-        self._accept(plaintext, final)
-
-    def read(self, size: int = -1) -> bytes:
-        while not self._done and (size < 0 or len(self._buffer) - self._offset < size):
-            self._fill()
-        end = len(self._buffer) if size < 0 else min(len(self._buffer), self._offset + size)
-        data = self._buffer[self._offset : end]
-        self._offset = end
-        return data
 
 
 def sha256_file(path: "os.PathLike[str] | str") -> str:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ouvidoria.catalogue.models import DeadlinePolicy, Instance, Medium, RecordType, Subject
 from ouvidoria.entities.models import Area, Entity
 from ouvidoria.privacy.fields import EncryptedTextField
+from ouvidoria.privacy.files import encrypted_storage
 from ouvidoria.rules.catalogue import GENDERS
 from ouvidoria.rules.protocol import format_protocol
 from ouvidoria.rules.workflow import MERITS_LABELS, MERITS_REASONS, OPEN_STATUSES, STATUS_LABELS
@@ -350,7 +351,8 @@ class Attachment(models.Model):
     # When retention deleted the file (the row stays: the case's record says a file existed, with its checksum).
     disposed_at = models.DateTimeField(_("descartado em"), null=True, blank=True)
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=300)
+    # Encrypted at rest with the key ring (privacy/files.py); ``size`` and ``sha256`` are the plaintext's.
+    file = models.FileField(upload_to=attachment_path, storage=encrypted_storage, max_length=300)
     token = models.CharField(max_length=32, editable=False)
     original_name = models.CharField(_("nome do arquivo"), max_length=200)
     content_type = models.CharField(max_length=100)

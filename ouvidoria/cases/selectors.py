@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from ouvidoria.accounts.access import access_for, restrict
 from ouvidoria.accounts.access import manifestations_for as staff_manifestations_for
-from ouvidoria.cases.models import Manifestation
+from ouvidoria.cases.models import Attachment, Manifestation
 from ouvidoria.entities.models import Entity
 from ouvidoria.entities.services import entity_calendar
 from ouvidoria.lib.prepared import PreparedSelect
+from ouvidoria.privacy.files import PlainReader, encrypted_storage
 from ouvidoria.rules import deadlines
 from ouvidoria.rules.policies import get_policy
 from ouvidoria.rules.protocol import normalize_protocol
@@ -115,3 +116,17 @@ def extension_month_counts(m: Manifestation) -> tuple[int, int]:
     )
     counts = month.aggregate(extended=Count("pk", filter=Q(extension_count__gt=0)), total=Count("pk"))
     return counts["extended"], counts["total"]
+
+
+def attachment_open_plain(attachment: Attachment) -> PlainReader:
+    """The attachment's content in clear, read streaming (``read(n)``, or iterate for 1 MiB blocks), for every way a
+    file leaves the product (downloads, exports to the data subject). Close it after use (``with``).
+
+    Raises ``FileNotFoundError`` when the file is gone (disposed of: ``attachment.file`` is empty) and
+    ``ouvidoria.privacy.files.FileUnreadable`` when a chunk fails authentication (raised on the chunk that fails:
+    callers that must not break off mid-way check first with ``privacy.files.plain_verified``). A file stored
+    before encryption is read as it is until ``rotate_keys`` encrypts it.
+    """
+    if not attachment.file.name:
+        raise FileNotFoundError("anexo descartado")
+    return encrypted_storage().open_plain(attachment.file.name)

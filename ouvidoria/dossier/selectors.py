@@ -10,6 +10,7 @@ from django.utils import timezone
 from ouvidoria.accounts.access import manifestations_for
 from ouvidoria.accounts.disclosure import CaseView, case_view
 from ouvidoria.cases.models import Event, Manifestation
+from ouvidoria.privacy.files import FileUnreadable
 from ouvidoria.rules.disclosure import IDENTITY_LABELS
 from ouvidoria.rules.identification import format_cnpj
 from ouvidoria.rules.protocol import normalize_protocol
@@ -48,12 +49,13 @@ class AttachmentRow:
 
 
 def _file_sha256(attachment: Any) -> str:
+    """The SHA-256 of the plaintext (the storage decrypts): what was recorded at upload and what a reader can check."""
     digest = hashlib.sha256()
     try:
         with attachment.file.open("rb") as handle:
             for chunk in iter(lambda: handle.read(1024 * 1024), b""):
                 digest.update(chunk)
-    except (OSError, ValueError):
+    except (OSError, ValueError, FileUnreadable):  # missing, disposed of, or failing authentication
         return ""
     return digest.hexdigest()
 

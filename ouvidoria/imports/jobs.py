@@ -1,6 +1,7 @@
 """Running an uploaded import in the background worker, with progress kept on the ImportJob row."""
 
 import logging
+from contextlib import ExitStack
 from pathlib import Path
 
 from django.db.models import F
@@ -10,6 +11,7 @@ from ouvidoria.imports.consumidor_gov import consumidor_gov_import
 from ouvidoria.imports.models import ImportJob
 from ouvidoria.imports.readers import TableError, count_rows, open_table
 from ouvidoria.imports.services import cases_import
+from ouvidoria.privacy.files import FileUnreadable, encrypted_storage, plain_copy
 
 logger = logging.getLogger(__name__)
 ERRORS_KEPT = 200
@@ -22,7 +24,22 @@ def import_job_run(job_id: int) -> ImportJob:
     job = ImportJob.objects.get(pk=job_id)
     if job.status != "queued":
         return job
-    path = Path(job.file.path)
+    # The upload is stored encrypted (privacy/files.py); the readers get a clear copy outside MEDIA_ROOT for the run.
+    with ExitStack() as stack:
+        try:
+            path = stack.enter_context(plain_copy(encrypted_storage(), job.file.name or ""))
+        except (OSError, FileUnreadable) as exc:
+            logger.error("import %s: stored file unreadable: %s", job.pk, type(exc).__name__)
+            ImportJob.objects.filter(pk=job.pk).update(
+                status="failed",
+                result={"message": "O arquivo enviado não pode ser lido do armazenamento; envie-o de novo."},
+                finished_at=timezone.now(),
+            )
+            return ImportJob.objects.get(pk=job.pk)
+        return _run(job, path)
+
+
+def _run(job: ImportJob, path: Path) -> ImportJob:
     ImportJob.objects.filter(pk=job.pk).update(status="running", total=count_rows(path))
 
     def advance(step: int) -> None:

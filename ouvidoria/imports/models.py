@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ouvidoria.privacy.files import encrypted_storage
+
 
 class ImportJob(models.Model):
     KINDS = [
@@ -18,7 +20,8 @@ class ImportJob(models.Model):
     ]
 
     kind = models.CharField(_("tipo"), max_length=20, choices=KINDS)
-    file = models.FileField(upload_to="imports/%Y/%m/", max_length=300)
+    # Historical records carry CPFs and names: encrypted at rest like the attachments (privacy/files.py).
+    file = models.FileField(upload_to="imports/%Y/%m/", storage=encrypted_storage, max_length=300)
     original_name = models.CharField(_("arquivo"), max_length=200)
     create_entities = models.BooleanField(_("criar entidades ausentes"), default=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

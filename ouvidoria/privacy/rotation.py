@@ -10,6 +10,11 @@ How an operator rotates (docs/security.md, "Rotação de chaves"):
    and a second run changes nothing;
 3. when it reports nothing left under the old keys, remove them.
 
+Stored files (attachments, uploaded imports: every ``FileField`` on ``EncryptedFileSystemStorage``) are rotated by the
+same pass, one file at a time: a file in clear (stored before encryption) or whose header names another key is
+rewritten under the first key beside itself and renamed over it (``privacy.files.reencrypt_in_place``), so a reader
+that already opened it goes on reading the old one. Files under the first key are skipped from their header alone.
+
 The blind indexes (``Requester.document_hash``/``email_hash`` and ``RequesterToken``) are HMACs under
 ``OUVIDORIA_BLIND_INDEX_KEY``. When that setting is empty the index key is derived from the first encryption key, so a
 rotation changes it too: the same pass then rewrites each requester's hashes from the decrypted values. Until it has
@@ -17,8 +22,10 @@ passed a requester, searching for them by CPF, e-mail, name or phone finds nothi
 (any secret, never changed) in production, as docs/security.md says, and a rotation never touches the indexes.
 """
 
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -28,8 +35,10 @@ from django.db import connection, models, transaction
 
 from ouvidoria.privacy.crypto import blind_index, decrypt, encrypt
 from ouvidoria.privacy.fields import EncryptedTextField
+from ouvidoria.privacy.files import EncryptedFileSystemStorage, FileUnreadable, key_state, reencrypt_in_place
 
 BATCH = 1000
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -41,8 +50,19 @@ class ColumnResult:
 
 
 @dataclass
+class FileResult:
+    table: str
+    column: str
+    read: int = 0
+    rewritten: int = 0
+    missing: int = 0  # the row names a file that is not on disk
+    unreadable: int = 0  # fails authentication, or no key of the ring wrote it: left as it is, logged
+
+
+@dataclass
 class RotationResult:
     columns: list[ColumnResult] = field(default_factory=list)
+    files: list[FileResult] = field(default_factory=list)
     hashes_rewritten: int = 0
 
     @property
@@ -140,14 +160,75 @@ def _rewrite_requester_hashes(size: int) -> int:
                     changed += 1
 
 
+def encrypted_file_fields() -> Iterator[tuple[type[models.Model], models.FileField]]:
+    """Every file field stored on the encrypting storage, found from the fields: a new one is rotated too."""
+    for model in apps.get_models():
+        for f in model._meta.concrete_fields:
+            if isinstance(f, models.FileField) and isinstance(f.storage, EncryptedFileSystemStorage):
+                yield model, f
+
+
+def _stored_names(model: type[models.Model], f: models.FileField, size: int) -> Iterator[list[tuple[int, str]]]:
+    last = 0
+    while True:
+        rows = list(
+            model._default_manager.filter(pk__gt=last)
+            .exclude(**{f.attname: ""})
+            .order_by("pk")
+            .values_list("pk", f.attname)[:size]
+        )
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield rows
+
+
+def _rotate_files(
+    model: type[models.Model], f: models.FileField, size: int, progress: Callable[[str], None]
+) -> FileResult:
+    table = model._meta.db_table
+    result = FileResult(table, f.column or f.name)
+    storage = f.storage
+    for rows in _stored_names(model, f, size):
+        for pk, name in rows:
+            result.read += 1
+            try:
+                if reencrypt_in_place(Path(storage.path(name))):
+                    result.rewritten += 1
+            except FileNotFoundError:
+                result.missing += 1
+            except FileUnreadable as exc:
+                result.unreadable += 1
+                logger.error("rotate_keys: %s id %s: stored file unreadable: %s", table, pk, exc)
+        progress(f"{table}.{f.column}: até id {rows[-1][0]}")
+    return result
+
+
+def files_under_old_keys() -> int:
+    """How many stored files are in clear or under another key than the first (missing files are not counted)."""
+    left = 0
+    for model, f in encrypted_file_fields():
+        for rows in _stored_names(model, f, BATCH):
+            for _pk, name in rows:
+                try:
+                    with open(f.storage.path(name), "rb") as raw:
+                        left += key_state(raw) != "current"
+                except FileNotFoundError:
+                    continue
+    return left
+
+
 def keys_rotate(*, batch_size: int = BATCH, progress: Callable[[str], None] = lambda _: None) -> RotationResult:
-    """Re-encrypt every value not encrypted with the first key, then bring the blind indexes up to date."""
+    """Re-encrypt every value and stored file not encrypted with the first key, then bring the blind indexes up to
+    date."""
     by_model: dict[type[models.Model], list[str]] = {}
     for model, column in encrypted_columns():
         by_model.setdefault(model, []).append(column)
     result = RotationResult()
     for model, columns in by_model.items():
         result.columns.extend(_rotate_model(model, columns, batch_size, progress))
+    for model, f in encrypted_file_fields():
+        result.files.append(_rotate_files(model, f, batch_size, progress))
     result.hashes_rewritten = _rewrite_requester_hashes(batch_size)
     return result
 

@@ -45,6 +45,7 @@ from ouvidoria.lib.exports import csv_response, xlsx_response
 from ouvidoria.notify.selectors import reply_templates_for
 from ouvidoria.notify.services import reply_template_render
 from ouvidoria.privacy.crypto import blind_index
+from ouvidoria.privacy.downloads import stored_file_response
 from ouvidoria.rules import deadlines
 from ouvidoria.rules.disclosure import reads_transcripts
 from ouvidoria.rules.eligibility import EarlierCase, check_eligibility
@@ -683,7 +684,7 @@ def case_personal_data(request: HttpRequest, protocol: str) -> HttpResponse:
 
 
 @workspace_view
-def case_attachment(request: HttpRequest, protocol: str, pk: int) -> FileResponse:
+def case_attachment(request: HttpRequest, protocol: str, pk: int) -> HttpResponse | FileResponse:
     m = _case(request, protocol)
     found = Attachment.objects.filter(manifestation=m, pk=pk).select_related("event").first()
     view = case_view(request.user, m)
@@ -696,8 +697,12 @@ def case_attachment(request: HttpRequest, protocol: str, pk: int) -> FileRespons
         channel="workspace_attachment",
         ip_address=client_ip(request),
     )
-    response = FileResponse(
-        found.file.open("rb"), as_attachment=True, filename=found.original_name, content_type=found.content_type
+    response = stored_file_response(
+        request,
+        found.file,
+        what=f"attachment {found.pk}",
+        filename=found.original_name,
+        content_type=found.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -1,5 +1,6 @@
 """Backup → restore into an empty installation loses nothing; what is altered, cut or foreign is refused."""
 
+import hashlib
 import os
 import sqlite3
 import subprocess
@@ -217,3 +218,29 @@ def test_postgres_drill_restores_into_a_second_database(archive, media, tmp_path
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{drill}" WITH (FORCE)')
+
+
+def test_attachments_are_archived_as_stored_encrypted_and_restored_readable(media, tmp_path):
+    """Issue 19: the archive holds the encrypted bytes (its manifest their SHA-256); the restored file still
+    decrypts with the ring to the plaintext whose SHA-256 the attachment row (and the dossier) records."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ouvidoria.cases.services import manifestation_attach
+    from ouvidoria.privacy.files import PlainReader
+
+    secret = b"%PDF-1.4\n% RG 12.345.678-9 de Quiteria\n"
+    attachment = manifestation_attach(
+        register(EntityFactory(slug="anexo-cifrado")),
+        upload=SimpleUploadedFile("rg.pdf", secret, "application/pdf"),
+        actor=None,
+    )
+    stored = Path(attachment.file.path).read_bytes()
+    assert secret not in stored
+    archive = services.backup_create(out_dir=tmp_path / "backups").path
+    manifest = services._unpack(archive, tmp_path / "unpacked")
+    restored = tmp_path / "unpacked" / "media" / attachment.file.name
+    assert restored.read_bytes() == stored
+    assert manifest["files"][attachment.file.name]["sha256"] == sha256_file(restored)
+    with open(restored, "rb") as raw:
+        assert b"".join(PlainReader(raw)) == secret
+    assert attachment.sha256 == hashlib.sha256(secret).hexdigest()
