@@ -95,3 +95,10 @@ def test_each_export_is_classified_as_its_highest_column():
         ("export.indicators", EXPORT_COLUMNS),
     ]:
         assert export_plan(FULL_ACCESS, columns).level == classification.level_of(kind), kind
+
+
+def test_every_kind_of_attachment_is_a_classified_kind_of_file():
+    from ouvidoria.cases.models import Attachment
+
+    for kind, _ in Attachment.KIND_CHOICES:
+        assert f"attachment.{kind}" in classification.FILES, f'add "attachment.{kind}" to FILES in {TABLE}'
