@@ -1,6 +1,8 @@
 """Every field of every model of ouvidoria/ is classified (rules/classification.FIELDS), and nothing else is: a new
 field cannot land unclassified, and the failure says which line to add where."""
 
+from typing import Any
+
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -15,7 +17,7 @@ from ouvidoria.workspace.views import QUEUE_EXPORT_COLUMNS
 TABLE = "ouvidoria/rules/classification.py"
 
 
-def _our_fields() -> dict[str, models.Field]:
+def _our_fields() -> dict[str, models.Field[Any, Any]]:
     found = {}
     for model in apps.get_models():
         if not model.__module__.startswith("ouvidoria."):
@@ -25,7 +27,7 @@ def _our_fields() -> dict[str, models.Field]:
     return found
 
 
-def _suggested(field: models.Field) -> str:
+def _suggested(field: models.Field[Any, Any]) -> str:
     """The likeliest classification of ``field``, as the line's value (the developer confirms it)."""
     if field.is_relation and field.related_model is get_user_model():
         return "_STAFF_USER,"
@@ -48,7 +50,7 @@ def _after(key: str) -> str:
     return f'at the end, under a new comment "# {app}: …"'
 
 
-def missing_lines(fields: dict[str, models.Field]) -> list[str]:
+def missing_lines(fields: dict[str, models.Field[Any, Any]]) -> list[str]:
     lines = []
     for key, field in fields.items():
         if key not in classification.FIELDS:

@@ -23,13 +23,11 @@ def absolute(value: int | None) -> int:
 
 @register.simple_tag
 def classification_badge(key: str) -> SafeString | str:
-    """"Dado pessoal" / "Dado pessoal sensível" beside what holds it, from the classification table (``key``:
-    "app.Model.field" or a file kind such as "attachment.recording"); nothing for internal or public information."""
+    """The "Dado pessoal" / "Dado pessoal sensível" badge beside what holds it, from the classification table
+    (``key``: "app.Model.field" or a file kind such as "attachment.recording"); nothing for internal or public."""
     entry = classification.entry(key)
     if entry.level < PERSONAL:
         return ""
     label = _("Dado pessoal sensível") if entry.level == SENSITIVE else _("Dado pessoal")
     source = _("LGPD art. 5 II: acesso restrito e registrado") if entry.level == SENSITIVE else _("LGPD art. 5 I")
-    return format_html(
-        '<span class="badge class-{}" title="{}: {}">{}</span>', entry.level.token, label, source, label
-    )
+    return format_html('<span class="badge class-{}" title="{}: {}">{}</span>', entry.level.token, label, source, label)
