@@ -103,3 +103,8 @@ def test_the_filter_never_drops_a_record_nor_breaks_on_a_bad_one(written):
     logger, stream = written
     logger.info("sem argumentos %s %s", "um", extra={"extra_email": ""})  # one argument short
     assert "sem argumentos %s %s" in stream.getvalue()
+
+
+def test_the_suites_check_reads_each_record_before_the_filter_changes_it():
+    """conftest.py's check must see what the code logged, not what the filter left of it."""
+    assert type(logging.getLogger().handlers[0]).__name__ == "_PersonalDataInLogs"
