@@ -32,7 +32,9 @@ _LOG_WATCH = _PersonalDataInLogs()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    logging.getLogger().addHandler(_LOG_WATCH)
+    # First among the root's handlers: it reads each record as the code wrote it, before the handlers' filter takes
+    # personal data out of it (ouvidoria/lib/logfilter.py), so it still catches code that logs some.
+    logging.getLogger().handlers.insert(0, _LOG_WATCH)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

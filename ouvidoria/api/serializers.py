@@ -12,6 +12,7 @@ from ouvidoria.cases.models import Attachment, Event, Forward, Manifestation
 from ouvidoria.cases.selectors import deadline_view
 from ouvidoria.catalogue.models import Subject
 from ouvidoria.entities.models import Area, Entity
+from ouvidoria.rules.disclosure import IDENTITY_FIELDS, NAME_FIELDS
 from ouvidoria.rules.protocol import format_protocol
 from ouvidoria.rules.workflow import MERITS_REASONS, STATUS_LABELS
 
@@ -227,7 +228,8 @@ def requester_payload(view: CaseView) -> dict[str, Any] | None:
     values = view.identity_values()
     if values.get("social_name") and values.get("name"):
         payload["civil_name"] = values["name"]
-    for field in ("document", "email", "phone", "address", "gender"):
+    # The identity fields of the classification table (rules/disclosure.IDENTITY_FIELDS) beyond the name.
+    for field in (f for f in IDENTITY_FIELDS if f not in NAME_FIELDS):
         payload[field] = values.get(field, "") if view.disclosure.sees(field) else None
     payload.update(state=r.state, city=r.city)
     return payload

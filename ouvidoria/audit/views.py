@@ -11,16 +11,26 @@ from django.utils import timezone
 from ouvidoria.accounts.access import access_for
 from ouvidoria.accounts.decorators import workspace_view
 from ouvidoria.accounts.disclosure import CHANNEL_LABELS
+from ouvidoria.accounts.exports import classified_export
 from ouvidoria.accounts.models import PersonalDataView
 from ouvidoria.audit.forms import PeriodForm, ReadsFilterForm, default_period
 from ouvidoria.audit.models import SOURCE_LABELS, Anchor, ChainRecord, Verification
 from ouvidoria.audit.selectors import Period, ReadsFilter, chain_records, personal_data_reads
-from ouvidoria.lib.exports import csv_response, xlsx_response
 from ouvidoria.rules.disclosure import IDENTITY_LABELS
 from ouvidoria.rules.protocol import format_protocol
 
 PAGE_SIZE = 50
-HEADER = ["Data e hora", "Quem", "Protocolo", "Entidade", "Campos lidos", "Por onde", "Endereço IP"]
+# Each column with the field it carries (rules/classification.FIELDS).
+COLUMNS = [
+    ("Data e hora", "accounts.PersonalDataView.viewed_at"),
+    ("Quem", "accounts.PersonalDataView.actor_label"),
+    ("Protocolo", "cases.Manifestation.protocol"),
+    ("Entidade", "entities.Entity.name"),
+    ("Campos lidos", "accounts.PersonalDataView.fields"),
+    ("Por onde", "accounts.PersonalDataView.channel"),
+    ("Endereço IP", "accounts.PersonalDataView.ip_address"),
+]
+HEADER = [header for header, _ in COLUMNS]
 
 
 def _allowed(request: HttpRequest) -> None:
@@ -91,11 +101,16 @@ def _listing(
 
 
 def _export(
-    fmt: str, name: str, sheet: str, header: list[str], rows: QuerySet[Any], cells: Callable[[Any], list[str]]
+    request: HttpRequest,
+    fmt: str,
+    name: str,
+    sheet: str,
+    columns: list[tuple[str, str]],
+    rows: QuerySet[Any],
+    cells: Callable[[Any], list[str]],
 ) -> StreamingHttpResponse | FileResponse:
-    if fmt == "csv":
-        return csv_response(f"{name}.csv", header, (cells(r) for r in rows.iterator(chunk_size=2000)))
-    return xlsx_response(f"{name}.xlsx", sheet, header, (cells(r) for r in rows.iterator(chunk_size=2000)))
+    chunks = (cells(r) for r in rows.iterator(chunk_size=2000))
+    return classified_export(request.user, fmt, f"{name}.{fmt}", sheet, columns, chunks)
 
 
 @workspace_view
@@ -116,10 +131,19 @@ def reads_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttp
     if chosen is None:
         return _listing(request, "audit/reads.html", form, None, _row, header=HEADER)
     name = f"acessos-dados-pessoais-{chosen.date_from:%Y%m%d}-{chosen.date_to:%Y%m%d}"
-    return _export(fmt, name, "Acessos", HEADER, personal_data_reads(request.user, chosen), _row)
+    return _export(request, fmt, name, "Acessos", COLUMNS, personal_data_reads(request.user, chosen), _row)
 
 
-CHAIN_HEADER = ["Sequência", "Selado em", "Origem", "Id na origem", "Resumo do conteúdo", "Hash anterior", "Hash"]
+CHAIN_COLUMNS = [
+    ("Sequência", "audit.ChainRecord.seq"),
+    ("Selado em", "audit.ChainRecord.sealed_at"),
+    ("Origem", "audit.ChainRecord.source"),
+    ("Id na origem", "audit.ChainRecord.source_id"),
+    ("Resumo do conteúdo", "audit.ChainRecord.digest"),
+    ("Hash anterior", "audit.ChainRecord.prev_hash"),
+    ("Hash", "audit.ChainRecord.hash"),
+]
+CHAIN_HEADER = [header for header, _ in CHAIN_COLUMNS]
 
 
 def _chain_row(r: ChainRecord) -> list[str]:
@@ -162,4 +186,4 @@ def chain_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttp
     if chosen is None:
         return _listing(request, "audit/chain.html", form, None, _chain_row, header=CHAIN_HEADER)
     name = f"cadeia-auditoria-{chosen.date_from:%Y%m%d}-{chosen.date_to:%Y%m%d}"
-    return _export(fmt, name, "Cadeia", CHAIN_HEADER, chain_records(chosen), _chain_row)
+    return _export(request, fmt, name, "Cadeia", CHAIN_COLUMNS, chain_records(chosen), _chain_row)

@@ -12,6 +12,7 @@ from ouvidoria.accounts.decorators import workspace_view
 from ouvidoria.accounts.disclosure import client_ip
 from ouvidoria.dossier import selectors, services
 from ouvidoria.dossier.forms import VerifyForm
+from ouvidoria.rules.classification import level_of
 
 
 @workspace_view
@@ -34,6 +35,7 @@ def dossier_download(request: HttpRequest, protocol: str) -> HttpResponse:
     response = HttpResponse(dossier.pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{dossier.filename}"'
     response["X-Content-Type-Options"] = "nosniff"
+    response["X-Classification"] = level_of("dossier").token  # rules/classification.FILES
     return response
 
 

@@ -10,11 +10,11 @@ from django.shortcuts import render
 
 from ouvidoria.accounts.access import Access, access_for
 from ouvidoria.accounts.decorators import workspace_view
+from ouvidoria.accounts.exports import classified_export
 from ouvidoria.cases.models import Manifestation
 from ouvidoria.cases.selectors import accessible_entities
 from ouvidoria.indicators.forms import IndicatorsFilterForm
 from ouvidoria.indicators.selectors import BREAKDOWNS, default_period, indicators
-from ouvidoria.lib.exports import csv_response, xlsx_response
 
 CHART_TITLES = {
     "by_type": "Recebidas por tipo",
@@ -36,7 +36,9 @@ EXPORT_TABLES = {
     "uf": "by_state",
 }
 _EXPORT_OF = {key: name for name, key in EXPORT_TABLES.items()}
-EXPORT_HEADER = ("Categoria", "Quantidade")
+# Each column with the field it carries (rules/classification.FIELDS): counts, no case.
+EXPORT_COLUMNS = [("Categoria", "indicators.DailyFigure.value"), ("Quantidade", "indicators.DailyFigure.n_received")]
+EXPORT_HEADER = tuple(header for header, _ in EXPORT_COLUMNS)
 
 
 def _allowed(request: HttpRequest) -> Access:
@@ -130,9 +132,7 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponseBase:
         return _render(request, form, figures)
     name = export_filename(table, figures, fmt)
     rows = ((r["label"], r["count"]) for r in figures[key])
-    if fmt == "csv":
-        return csv_response(name, EXPORT_HEADER, rows)
-    return xlsx_response(name, CHART_TITLES[key], EXPORT_HEADER, rows)
+    return classified_export(request.user, fmt, name, CHART_TITLES[key], EXPORT_COLUMNS, rows)
 
 
 def export_filename(table: str, figures: dict[str, Any], fmt: str) -> str:

@@ -12,6 +12,13 @@ descriptor after the data, and ``force_zip64=True`` lets a sheet entry grow past
 that Excel, LibreOffice and openpyxl open: content types, the package and workbook relationships, a workbook, a style
 sheet with a date and a date-and-time format, and one worksheet per sheet; cells are inline strings, numbers, booleans
 and dates as serial numbers, so no shared-string table has to be held until the end.
+
+Classification (docs/security.md, "Classificação da informação"): every download states its highest level
+(``ouvidoria.rules.classification``) where a compliance officer looks for it: an ``X-Classification`` header on the
+response; a file holding personal data says so in its name (``fila-20261202-pessoal.csv``, ``-sensivel``), the one
+marking a CSV keeps once saved; a workbook also carries it in its document properties (Category "Classificação: Dado
+pessoal" and a custom property "Classificação", which Excel's and LibreOffice's File › Properties show). Which
+columns a role gets in clear is ``ouvidoria.accounts.exports``.
 """
 
 import csv
@@ -26,6 +33,8 @@ from typing import Any
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from ouvidoria.rules.classification import PERSONAL, Level
+
 
 class _Echo:
     def write(self, value: str) -> str:
@@ -39,10 +48,26 @@ def _lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str
         yield writer.writerow(row)
 
 
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_lines(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+def classified_name(filename: str, classification: Level) -> str:
+    """``filename`` with the level before its extension when the file holds personal data: the marking a saved CSV
+    keeps (``fila-20261202.csv`` → ``fila-20261202-pessoal.csv``)."""
+    if classification < PERSONAL:
+        return filename
+    stem, dot, extension = filename.rpartition(".")
+    return f"{stem}-{classification.token}.{extension}" if dot else f"{filename}-{classification.token}"
+
+
+def _labelled(response: StreamingHttpResponse, filename: str, classification: Level) -> StreamingHttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{classified_name(filename, classification)}"'
+    response["X-Classification"] = classification.token
     return response
+
+
+def csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, classification: Level
+) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(_lines(header, rows), content_type="text/csv; charset=utf-8")
+    return _labelled(response, filename, classification)
 
 
 # Rows in one Excel sheet, the header included (Excel's specification and limits). Excel refuses a file with more as
@@ -60,10 +85,36 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006"
 _ROOT_RELS = (
     f'{_XML}<Relationships xmlns="{_PACKAGE_REL}">'
-    f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+    f'<Relationship Id="rId2" Type="{_PACKAGE_REL}/metadata/core-properties" Target="docProps/core.xml"/>'
+    f'<Relationship Id="rId3" Type="{_REL}/custom-properties" Target="docProps/custom.xml"/></Relationships>'
 )
+CLASSIFICATION_PROPERTY = "Classificação"
+
+
+def _properties(classification: Level) -> list[tuple[str, str]]:
+    """The document properties that carry the classification: Category in the core properties, and a custom one."""
+    label = _escape(classification.label)
+    created = timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    core = (
+        f"{_XML}<cp:coreProperties"
+        ' xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
+        ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<cp:category>{CLASSIFICATION_PROPERTY}: {label}</cp:category><cp:contentStatus>{label}</cp:contentStatus>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{created}</dcterms:created></cp:coreProperties>'
+    )
+    custom = (
+        f'{_XML}<Properties xmlns="{_OFFICE}/custom-properties" xmlns:vt="{_OFFICE}/docPropsVTypes">'
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="2" name="{CLASSIFICATION_PROPERTY}">'
+        f"<vt:lpwstr>{label}</vt:lpwstr></property></Properties>"
+    )
+    return [("docProps/core.xml", core), ("docProps/custom.xml", custom)]
+
+
 # Cell styles: 0 plain, 1 a date, 2 a date and time (custom formats 164 and 165, as read in Brazil).
 _DATE_STYLE, _DATETIME_STYLE = 1, 2
 _STYLES = (
@@ -205,17 +256,26 @@ def _workbook_parts(sheet_name: str, count: int) -> list[tuple[str, str]]:
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
             f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.sheet.main+xml"/>'
-            f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/>{overrides}</Types>',
+            f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/>'
+            '<Override PartName="/docProps/core.xml"'
+            ' ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+            '<Override PartName="/docProps/custom.xml"'
+            ' ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/>'
+            f"{overrides}</Types>",
         ),
     ]
 
 
-def _xlsx_chunks(sheet_name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+def _xlsx_chunks(
+    sheet_name: str, header: Sequence[str], rows: Iterable[Sequence[Any]], classification: Level
+) -> Iterator[bytes]:
     sink = _Sink()
     encoder = _Rows()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("_rels/.rels", _ROOT_RELS)
         archive.writestr("xl/styles.xml", _STYLES)
+        for name, text in _properties(classification):
+            archive.writestr(name, text)
         yield sink.drain()
         sheets, number = 0, XLSX_MAX_ROWS  # as if a sheet were full: the first row opens sheet 1
         pending: list[str] = []
@@ -256,8 +316,7 @@ def _xlsx_chunks(sheet_name: str, header: Sequence[str], rows: Iterable[Sequence
 
 
 def xlsx_response(
-    filename: str, sheet_name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+    filename: str, sheet_name: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, classification: Level
 ) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_xlsx_chunks(sheet_name, header, rows), content_type=f"{_CT}.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    chunks = _xlsx_chunks(sheet_name, header, rows, classification)
+    return _labelled(StreamingHttpResponse(chunks, content_type=f"{_CT}.sheet"), filename, classification)

@@ -18,6 +18,7 @@ from ouvidoria.entities.models import Entity
 from ouvidoria.opin.models import OpinTransmission
 from ouvidoria.opin.progress import progress_get, progress_set
 from ouvidoria.opin.services import OpinError, opin_mark_sent, opin_send_by
+from ouvidoria.rules.classification import level_of
 from ouvidoria.rules.opin import FIRST_QUARTER, Quarter, parse_quarter, quarter_being_reported
 
 SHOWN_QUARTERS = 6
@@ -149,4 +150,6 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     path = (Path(settings.VAR_DIR) / transmission.file).resolve()
     if not path.is_relative_to(Path(settings.VAR_DIR).resolve()) or not path.exists():
         raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+    response["X-Classification"] = level_of("opin").token  # rules/classification.FILES
+    return response

@@ -29,6 +29,7 @@ from ouvidoria.portal import ratelimit
 from ouvidoria.portal.forms import ComplementForm, ContactForm, EvaluationForm, LookupForm, OmbudsmanForm
 from ouvidoria.privacy.crypto import blind_index
 from ouvidoria.rules import deadlines
+from ouvidoria.rules.classification import level_of
 from ouvidoria.rules.eligibility import (
     EarlierCase,
     check_eligibility,
@@ -453,4 +454,6 @@ def report_pdf(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     if report is None or not report.pdf:
         raise Http404
     name = f"relatorio-ouvidoria-{slug}-{report.period_start:%Y-%m}.pdf"
-    return FileResponse(report.pdf.open("rb"), as_attachment=False, filename=name, content_type="application/pdf")
+    response = FileResponse(report.pdf.open("rb"), as_attachment=False, filename=name, content_type="application/pdf")
+    response["X-Classification"] = level_of("report.published").token  # rules/classification.FILES
+    return response

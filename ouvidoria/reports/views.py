@@ -17,6 +17,7 @@ from ouvidoria.cases.selectors import accessible_entities
 from ouvidoria.reports import publication, services
 from ouvidoria.reports.models import Report
 from ouvidoria.rules import reports as rules
+from ouvidoria.rules.classification import level_of
 from ouvidoria.rules.errors import RuleViolation
 
 
@@ -174,4 +175,6 @@ def report_file(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     spec = rules.report_kind(report.kind)
     name = f"{report.kind}-{report.entity.slug}-{rules.period_label(spec, report.period_start)}-v{report.version}"
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in name)
-    return FileResponse(field.open("rb"), as_attachment=True, filename=f"{safe}.{fmt}")
+    response = FileResponse(field.open("rb"), as_attachment=True, filename=f"{safe}.{fmt}")
+    response["X-Classification"] = level_of("report").token  # rules/classification.FILES
+    return response

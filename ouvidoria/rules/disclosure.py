@@ -15,13 +15,15 @@ The choices the seeds leave open are written in docs/regulation.md, "Papéis" (t
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from ouvidoria.rules import roles
+from ouvidoria.rules import classification, roles
+from ouvidoria.rules.classification import PERSONAL, REQUESTER
 
-# The requester's identity: encrypted at rest, shown in clear only to the roles below and each read recorded.
-IDENTITY_FIELDS: tuple[str, ...] = ("name", "social_name", "document", "email", "phone", "address", "gender")
+# The requester's identity: the personal fields of cases.Requester in the classification table (not the keyed
+# hashes beside them), encrypted at rest, shown in clear only to the roles below and each read recorded.
+IDENTITY_FIELDS: tuple[str, ...] = classification.personal_fields("cases.Requester")
 IDENTITY_LABELS: dict[str, str] = {
     "name": "nome",
     "social_name": "nome social",
@@ -31,6 +33,7 @@ IDENTITY_LABELS: dict[str, str] = {
     "address": "endereço",
     "gender": "gênero",
 }
+assert set(IDENTITY_LABELS) == set(IDENTITY_FIELDS), "each identity field of the classification needs its label"
 # The name fields that the requester may ask to keep confidential (seed 001).
 NAME_FIELDS = frozenset({"name", "social_name"})
 
@@ -168,11 +171,63 @@ TABLE: dict[str, Disclosure] = {
 TABLE["director"] = TABLE["manager"]
 
 
+# The requester's personal data outside cases.Requester, by the part of the case that carries it: who reads that
+# part reads them (the classification table says which fields are personal; this says which part they belong to).
+_CASE_PARTS: dict[str, Callable[[Disclosure], bool]] = {
+    "cases.Manifestation.description": lambda d: d.description,
+    "cases.Event.body": lambda d: bool(d.events),
+    "cases.Event.params": lambda d: bool(d.events),
+    "cases.Forward.question": lambda d: d.forwards != "none",
+    "cases.Forward.reply": lambda d: d.forwards != "none",
+    "cases.ParticipantHandoff.question": lambda d: bool(d.events & PARTICIPANTS),
+    "cases.ParticipantHandoff.reply": lambda d: bool(d.events & PARTICIPANTS),
+    "cases.Attachment.file": lambda d: d.attachments != "none",
+    "cases.Attachment.original_name": lambda d: d.attachments != "none",
+    "cases.AnswerDraft.body": lambda d: d.drafts,
+    "cases.AnswerDraft.decision_note": lambda d: d.drafts,
+    "cases.Agreement.description": lambda d: d.drafts,
+    "cases.Agreement.decision_note": lambda d: d.drafts,
+    "portal.ChatMessage.text": lambda d: d.event_scope == "all" and "message_in" in d.events,
+    "portal.ChatConversation.suggestion": lambda d: d.event_scope == "all" and "message_in" in d.events,
+    "attachment.document": lambda d: d.attachments != "none",
+    "attachment.recording": lambda d: d.attachments != "none",
+}
+
+
+def sees_field(disclosure: Disclosure, key: str) -> bool:
+    """May a reader with ``disclosure`` read the classified field or file ``key`` ("app.Model.field") in clear?
+
+    Public and internal information: yes (whoever reached the page or export). The requester's identity: the fields
+    the role reads (``Disclosure.identity``); the rest of their data: who reads the part of the case that carries it;
+    their data anywhere else, and anything derived (keyed hashes): only who reads the whole identity, and derived
+    fields no one. Staff members' and the entities' contacts' data: every role reaching it, as work data (LGPD art.
+    7 V and IX) — never someone signed out (``NOTHING``).
+    """
+    entry = classification.entry(key)
+    if entry.level < PERSONAL:
+        return True
+    if entry.derived:
+        return False
+    if entry.subject != REQUESTER:
+        return disclosure is not NOTHING
+    model, _, name = key.rpartition(".")
+    if model == "cases.Requester":
+        return disclosure.sees(name)
+    part = _CASE_PARTS.get(key)
+    if part is not None:
+        return part(disclosure)
+    return disclosure.identity >= _ALL_IDENTITY
+
+
+def role_sees_field(role: str, key: str) -> bool:
+    """``sees_field`` for ``role`` on a case whose requester asked no confidentiality (exports of many cases)."""
+    return sees_field(TABLE.get(role, NOTHING), key)
+
+
 def reads_transcripts(role: str) -> bool:
     """May ``role`` read the assistant's transcripts (already without CPF, cards, health data or contacts)? Those
     who read a case's conversation with the requester."""
-    table = TABLE.get(role, NOTHING)
-    return table.event_scope == "all" and "message_in" in table.events
+    return sees_field(TABLE.get(role, NOTHING), "portal.ChatMessage.text")
 
 
 def answers_case(role: str, instance_kind: str) -> bool:

@@ -30,6 +30,7 @@ from ouvidoria.accounts.disclosure import (
     personal_data_record,
     search_visible,
 )
+from ouvidoria.accounts.exports import classified_export
 from ouvidoria.cases import agreements, services
 from ouvidoria.cases.external import external_answer_send, external_body_record
 from ouvidoria.cases.models import Attachment, Manifestation
@@ -41,7 +42,6 @@ from ouvidoria.dossier.selectors import dossier_allowed
 from ouvidoria.entities.models import Area, Entity, KeyContact
 from ouvidoria.entities.services import entity_calendar
 from ouvidoria.inbox.services import notifications_read
-from ouvidoria.lib.exports import csv_response, xlsx_response
 from ouvidoria.notify.selectors import reply_templates_for
 from ouvidoria.notify.services import reply_template_render
 from ouvidoria.privacy.crypto import blind_index
@@ -198,15 +198,27 @@ def _may_work_on(user: Any, m: Manifestation) -> bool:
     )
 
 
-QUEUE_EXPORT_HEADER = [
-    "Protocolo", "Entidade", "Instância", "Meio", "Tipo", "Assunto", "Situação", "Recebida em", "Prazo",
-    "Concluída em", "Responsável",
-]  # fmt: skip
+# Each column with the field it carries (rules/classification.FIELDS): the export's level and what a role reads.
+QUEUE_EXPORT_COLUMNS = [
+    ("Protocolo", "cases.Manifestation.protocol"),
+    ("Entidade", "entities.Entity.name"),
+    ("Instância", "catalogue.Instance.label"),
+    ("Meio", "catalogue.Medium.label"),
+    ("Tipo", "catalogue.RecordType.label"),
+    ("Assunto", "catalogue.Subject.label"),
+    ("Situação", "cases.Manifestation.status"),
+    ("Recebida em", "cases.Manifestation.received_at"),
+    ("Prazo", "cases.Manifestation.due_on"),
+    ("Concluída em", "cases.Manifestation.concluded_at"),
+    ("Responsável", "cases.Manifestation.assignee"),
+]
+QUEUE_EXPORT_HEADER = [header for header, _ in QUEUE_EXPORT_COLUMNS]
 
 
 @workspace_view
 def queue_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    """The queue as it is filtered (tab, filters, search), as CSV streamed or XLSX; no personal data in it."""
+    """The queue as it is filtered (tab, filters, search), as CSV streamed or XLSX; nothing of the requester in it
+    (the staff member assigned is the one personal column: the file is labelled "pessoal")."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
     _, _, filters = _queue_filters(request)
@@ -228,10 +240,7 @@ def queue_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         _record_person_search(request, shown, filters.q)
         return (_export_row(m) for m in shown)
 
-    name = f"fila-{_today():%Y%m%d}.{fmt}"
-    if fmt == "csv":
-        return csv_response(name, QUEUE_EXPORT_HEADER, rows())
-    return xlsx_response(name, "Fila", QUEUE_EXPORT_HEADER, rows())
+    return classified_export(request.user, fmt, f"fila-{_today():%Y%m%d}.{fmt}", "Fila", QUEUE_EXPORT_COLUMNS, rows())
 
 
 def _record_person_search(request: HttpRequest, rows: Sequence[Manifestation], text: str) -> None:
