@@ -45,6 +45,8 @@ from ouvidoria.lib.exports import csv_response, xlsx_response
 from ouvidoria.notify.selectors import reply_templates_for
 from ouvidoria.notify.services import reply_template_render
 from ouvidoria.privacy.crypto import blind_index
+from ouvidoria.rights.selectors import may_run_rights
+from ouvidoria.rights.services import processing_blocked
 from ouvidoria.rules import deadlines
 from ouvidoria.rules.disclosure import reads_transcripts
 from ouvidoria.rules.eligibility import EarlierCase, check_eligibility
@@ -615,6 +617,9 @@ def _case_context(
         "show_personal": full,
         "can_see_personal": view.sees_identity and not full,
         "can_dossier": dossier_allowed(view),
+        # The data subject's rights (ouvidoria/rights): the panel of a request, and a block on the requester.
+        "can_rights": may_run_rights(request.user, m),
+        "processing_blocked": view.sees_identity and processing_blocked(m.requester_id),
         "dossier_full_allowed": view.sees_identity,
         "business_days_left": selectors.business_days_left(m, today) if m.is_open else None,
         "time_left": deadlines.time_left(get_policy(m.policy_id), today, m.due_on, entity_calendar(m.entity))
