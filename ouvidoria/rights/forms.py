@@ -1,5 +1,7 @@
 """The citizen's request form and the analyst's forms: shapes and limits; the services check the rules."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -51,7 +53,7 @@ class RightsRequestForm(forms.Form):
 class IdentityForm(forms.Form):
     checks = forms.MultipleChoiceField(label=_("Dados confirmados com o titular"), widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args: object, choices: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(self, *args: object, choices: list[tuple[str, Any]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["checks"].choices = choices  # type: ignore[attr-defined]
         self.fields["checks"].required = False

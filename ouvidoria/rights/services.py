@@ -26,7 +26,8 @@ from ouvidoria.rules.identification import check_identity_confirmed
 from ouvidoria.rules.policies import web_contact_instance
 from ouvidoria.rules.protocol import normalize_protocol
 
-Actor = cases.Actor
+# A signed-in user (a model instance) or None for the citizen and the system.
+Actor = Any
 
 
 def _event(request: Manifestation, right: str, *, actor: Actor, body: str = "", **params: Any) -> None:
@@ -362,7 +363,11 @@ def consent_revoke(
         consent.revoked_at, consent.revoked_via = timezone.now(), f"pedido LGPD {person.request.protocol}"
         consent.save(update_fields=["revoked_at", "revoked_via"])
     protocol = consent.conversation_protocol
-    if consent.purpose == "chat_transcript" and protocol and not Manifestation.objects.filter(protocol=protocol).exists():
+    if (
+        consent.purpose == "chat_transcript"
+        and protocol
+        and not Manifestation.objects.filter(protocol=protocol).exists()
+    ):
         deleted, _ = ChatConversation.objects.filter(protocol=protocol).delete()
     _event(
         person.request, "i", actor=actor, body=f"Consentimento revogado: {consent.get_purpose_display()}.",
@@ -447,7 +452,7 @@ def document_download(doc: RightsDocument, *, ip_address: str | None) -> bytes:
     RightsDownload.objects.create(document=doc, ip_address=ip_address)
     _event(doc.request, "b" if doc.kind == "export" else "j", actor=None, actor_label="manifestante",
            body=f"{doc.get_kind_display()} baixado(a) pelo titular.", document=doc.pk, action="download")  # fmt: skip
-    return documents.unseal(doc.sealed)
+    return documents.unseal(bytes(doc.sealed))
 
 
 def documents_purge(*, today: date | None = None) -> int:

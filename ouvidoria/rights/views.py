@@ -118,7 +118,7 @@ def panel(request: HttpRequest, protocol: str) -> HttpResponse:
 
 
 def _do(request: HttpRequest, m: Manifestation, action: str) -> str:
-    user = request.user
+    user: Any = request.user
     rr = selectors.rights_request_of(m)
     if action == "identidade":
         services.identity_confirm(m, checks=request.POST.getlist("checks"), actor=user)

@@ -470,11 +470,13 @@ def test_the_rights_panel_is_for_analysts_and_the_ombudsman_and_records_each_rea
     acted = client.post(reverse("rights:action", args=[request.protocol, "confirmar"]))
     reads = PersonalDataView.objects.filter(channel="rights", user=world.users.get(role))
     if role in RIGHTS_PANEL:
-        assert page.status_code == 200 and acted.status_code == 302
+        assert page.status_code == 200
+        assert acted.status_code == 302
         assert CPF in page.content.decode() or "52998224725" in page.content.decode()
         assert set(reads.values_list("manifestation_id", flat=True)) == {world.case.pk, request.pk}
     else:
-        assert page.status_code == 404 and acted.status_code == 404
+        assert page.status_code == 404
+        assert acted.status_code == 404
         assert _absent(page.content.decode() + acted.content.decode(), SPELLINGS) == []
         assert not reads.exists()
 
