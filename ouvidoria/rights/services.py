@@ -22,6 +22,7 @@ from ouvidoria.retention.selectors import active_holds
 from ouvidoria.rights import documents, selectors
 from ouvidoria.rights.models import Consent, ProcessingBlock, RightsDocument, RightsDownload, RightsRequest
 from ouvidoria.rules import rights as rule
+from ouvidoria.rules.errors import RuleViolation
 from ouvidoria.rules.identification import check_identity_confirmed
 from ouvidoria.rules.policies import web_contact_instance
 from ouvidoria.rules.protocol import normalize_protocol
@@ -90,6 +91,22 @@ def rights_request_register(
     RightsRequest.objects.create(manifestation=m, rights=asked, chat_protocols=_chat_protocols(chat_protocols))
     requester_acknowledge(m)
     return m
+
+
+def rights_request_attach(
+    m: Manifestation, *, rights: list[str], identity_checks: list[str], actor: Actor
+) -> RightsRequest:
+    """A request registered by staff (the registration screen's "Pedido do titular"): the rights asked, and the
+    identity already confirmed at registration when the three data were (seed 004)."""
+    rr = RightsRequest.objects.create(manifestation=m, rights=_rights_asked(rights))
+    try:
+        check_identity_confirmed(set(identity_checks))
+    except RuleViolation:
+        return rr
+    rr.identity_confirmed_at, rr.identity_confirmed_by = timezone.now(), actor
+    rr.identity_checks = sorted(identity_checks)
+    rr.save(update_fields=["identity_confirmed_at", "identity_confirmed_by", "identity_checks"])
+    return rr
 
 
 @transaction.atomic

@@ -46,7 +46,7 @@ from ouvidoria.notify.selectors import reply_templates_for
 from ouvidoria.notify.services import reply_template_render
 from ouvidoria.privacy.crypto import blind_index
 from ouvidoria.rights.selectors import may_run_rights
-from ouvidoria.rights.services import processing_blocked
+from ouvidoria.rights.services import processing_blocked, rights_request_attach
 from ouvidoria.rules import deadlines
 from ouvidoria.rules.disclosure import reads_transcripts
 from ouvidoria.rules.eligibility import EarlierCase, check_eligibility
@@ -55,6 +55,7 @@ from ouvidoria.rules.external import VIAS
 from ouvidoria.rules.identification import clean_document
 from ouvidoria.rules.policies import get_policy
 from ouvidoria.rules.protocol import format_protocol, normalize_protocol
+from ouvidoria.rules.rights import POLICY as RIGHTS_POLICY
 from ouvidoria.rules.roles import PERMISSIONS
 from ouvidoria.rules.workflow import OPEN_STATUSES, TRANSITIONS
 from ouvidoria.workspace import selectors
@@ -434,7 +435,11 @@ def register(request: HttpRequest) -> HttpResponse:
                 earlier_protocols=form.earlier_list,
                 actor=_me(request),
                 protocol=protocol,
+                policy=RIGHTS_POLICY if data["lgpd_request"] else None,
             )
+            if data["lgpd_request"]:
+                rights_request_attach(m, rights=data["lgpd_rights"], identity_checks=data["identity_checks"],
+                                      actor=_me(request))  # fmt: skip
             checks = dict(IDENTITY_CHECKS)
             if data["identity_checks"]:
                 confirmed = ", ".join(str(checks[c]) for c in data["identity_checks"])

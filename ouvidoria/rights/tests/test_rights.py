@@ -51,6 +51,14 @@ def _portal_request(client, rights, **extra):
     return Manifestation.objects.get(policy_id="lgpd-titular")
 
 
+def _fifteen_days(m):
+    from ouvidoria.entities.services import entity_calendar
+    from ouvidoria.rules.deadlines import due_date
+    from ouvidoria.rules.policies import get_policy
+
+    return due_date(get_policy("lgpd-titular"), m.received_on, entity_calendar(m.entity))
+
+
 def _lookup(client, m):
     response = client.post(reverse("portal:lookup"), {"protocol": m.formatted_protocol, "contact": EMAIL})
     assert response.status_code == 302
@@ -66,7 +74,8 @@ def test_the_portal_request_registers_a_15_day_case_with_its_protocol_and_acknow
     assert "Exercer meus direitos sobre dados pessoais (LGPD)" in page
     assert all(r.plain in page for r in rule.RIGHTS)
     m = _portal_request(citizen, ["a", "b", "j"])
-    assert m.due_on == m.received_on + timedelta(days=15) or m.due_on > m.received_on
+    assert m.due_on == _fifteen_days(m)
+    assert m.due_on >= m.received_on + timedelta(days=15)
     assert m.rights_request.rights == ["a", "b", "j"]
     assert Event.objects.filter(manifestation=m, kind="registration", params__policy="lgpd-titular").exists()
     ack = OutboundEmail.objects.get(key=f"requester:registration:{m.pk}")
@@ -289,3 +298,24 @@ def timezone_today():
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def test_staff_register_a_request_on_the_registration_screen_with_the_identity_checked(world):
+    from ouvidoria.workspace.tests.test_workspace import registration_payload
+
+    client = signed_in(world["analyst"])
+    _page, data = registration_payload(
+        client, entity="banco", record_type="solicitacao", email=EMAIL, description="Quer cópia dos dados."
+    )
+    missing = client.post(reverse("workspace:register"), data | {"lgpd_request": "on"})
+    assert missing.status_code == 400
+    assert "marque ao menos um direito" in missing.content.decode()
+    response = client.post(reverse("workspace:register"), data | {"lgpd_request": "on", "lgpd_rights": ["a", "b"]})
+    assert response.status_code == 302
+    m = Manifestation.objects.get(policy_id="lgpd-titular")
+    assert m.due_on == _fifteen_days(m)
+    assert m.rights_request.rights == ["a", "b"]
+    assert m.rights_request.identity_confirmed_at is not None
+    case_page = client.get(reverse("workspace:case", args=[m.protocol])).content.decode()
+    assert reverse("rights:panel", args=[m.protocol]) in case_page
+    assert _act(world["analyst"], m, "confirmar").status_code == 302
