@@ -126,7 +126,8 @@ def _do(request: HttpRequest, m: Manifestation, action: str) -> str:
     if action == "informar-consentimento":
         services.consent_information_record(m, actor=user)
         return "Informação sobre o consentimento registrada."
-    person = selectors.person_find(user, m, record=False)
+    # Every action reads the person's data again (the export all of it): recorded like the panel's reads.
+    person = selectors.person_find(user, m, ip_address=client_ip(request))
     if action == "confirmar":
         services.confirmation_record(person, rr, actor=user)
         return "Confirmação registrada no histórico."

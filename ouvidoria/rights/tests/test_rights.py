@@ -319,3 +319,27 @@ def test_staff_register_a_request_on_the_registration_screen_with_the_identity_c
     case_page = client.get(reverse("workspace:case", args=[m.protocol])).content.decode()
     assert reverse("rights:panel", args=[m.protocol]) in case_page
     assert _act(world["analyst"], m, "confirmar").status_code == 302
+
+
+def test_the_assistant_says_what_it_keeps_before_the_first_message_and_records_the_consent(world):
+    client = Client()
+    page = client.get(reverse("portal:chat"), {"entidade": "banco"}).content.decode()
+    assert rule.PURPOSES_BY_CODE["chat_transcript"].text in page
+    assert not Consent.objects.exists()
+    client.post(reverse("portal:chat"), {"entidade": "banco", "text": "como peço meus dados"})
+    conversation = ChatConversation.objects.get()
+    consent = Consent.objects.get()
+    assert consent.purpose == "chat_transcript"
+    assert consent.conversation_protocol == conversation.protocol
+    assert consent.text_version == rule.PURPOSES_BY_CODE["chat_transcript"].text_version
+    assert consent.revoked_at is None
+
+
+def test_the_privacy_faq_and_the_entity_page_link_to_the_request_form(world):
+    from ouvidoria.faq.services import faq_articles_load
+
+    faq_articles_load()
+    form = reverse("rights:request_form", args=["banco"])
+    assert form in Client().get(reverse("portal:entity", args=["banco"])).content.decode()
+    article = Client().get(reverse("portal:faq_article", args=["comum-direitos-lgpd"]), {"entidade": "banco"})
+    assert form in article.content.decode()
