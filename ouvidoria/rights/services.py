@@ -23,7 +23,7 @@ from ouvidoria.rights import documents, selectors
 from ouvidoria.rights.models import Consent, ProcessingBlock, RightsDocument, RightsDownload, RightsRequest
 from ouvidoria.rules import rights as rule
 from ouvidoria.rules.errors import RuleViolation
-from ouvidoria.rules.identification import check_identity_confirmed
+from ouvidoria.rules.identification import check_identity_confirmed, clean_document
 from ouvidoria.rules.policies import web_contact_instance
 from ouvidoria.rules.protocol import normalize_protocol
 
@@ -359,13 +359,24 @@ def consent_record(
     p = rule.PURPOSES_BY_CODE[purpose]
     return Consent.objects.create(
         requester=requester,
-        subject_hash=blind_index(subject.strip().lower()) if subject.strip() else "",
+        subject_hash=_subject_hash(subject),
         conversation_protocol=conversation_protocol,
         purpose=purpose,
         channel=channel,
         text_version=p.text_version,
         granted_at=timezone.now(),
     )
+
+
+def _subject_hash(subject: str) -> str:
+    """The blind index a requester is found by: of the lower-case e-mail, or of the CPF/CNPJ's digits."""
+    subject = subject.strip()
+    if not subject:
+        return ""
+    if "@" in subject:
+        return blind_index(subject.lower())
+    with cases.rule_errors("subject."):
+        return blind_index(clean_document(subject)[1])
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ look-up page once the analyst released it."""
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -43,5 +44,5 @@ def test_the_citizen_asks_for_their_data_and_downloads_it_from_the_lookup_on_a_p
     assert axe_violations(page) == []
     with page.expect_download() as info:
         link.click()
-    data = json.loads(zipfile.ZipFile(io.BytesIO(open(info.value.path(), "rb").read())).read("data.json"))
+    data = json.loads(zipfile.ZipFile(io.BytesIO(Path(info.value.path()).read_bytes())).read("data.json"))
     assert data["request"] == m.formatted_protocol

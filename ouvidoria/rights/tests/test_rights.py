@@ -242,6 +242,7 @@ def test_block_and_consent_revocation(world):
         purpose="chat_transcript", channel="assistente", conversation_protocol=chat.protocol
     )
     marketing = services.consent_record(purpose="marketing", channel="portal", subject=EMAIL)
+    messaging = services.consent_record(purpose="rn593_channels", channel="central", subject=CPF)
     m = _portal_request(Client(), ["i", "h"], chat_protocols=chat.protocol)
     assert _act(world["analyst"], m, "revogar", consent=consent.pk).status_code == 302
     consent.refresh_from_db()
@@ -250,6 +251,8 @@ def test_block_and_consent_revocation(world):
     assert not ChatConversation.objects.filter(pk=chat.pk).exists()
     assert Consent.objects.filter(pk=consent.pk).exists()  # the proof of consent stays (art. 8 §2)
     assert _act(world["analyst"], m, "revogar", consent=marketing.pk).status_code == 302
+    assert _act(world["analyst"], m, "revogar", consent=messaging.pk).status_code == 302  # found by the CPF
+    assert Consent.objects.filter(revoked_at__isnull=False).count() == 3
     assert _act(world["analyst"], m, "informar-consentimento").status_code == 302
     assert _act(world["analyst"], m, "bloquear").status_code == 302
     assert ProcessingBlock.objects.filter(requester=world["recent"].requester, lifted_at__isnull=True).exists()
