@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "ouvidoria.privacy",
     "ouvidoria.dossier",
     "ouvidoria.retention",
+    "ouvidoria.rights",
     "ouvidoria.backups",
 ]
 

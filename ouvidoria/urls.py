@@ -5,6 +5,7 @@ urlpatterns = [
     # First: integrations call the API hardest, and every pattern tried before it costs each of their requests.
     path("api/", include("ouvidoria.api.urls")),
     path("", include("ouvidoria.front.urls")),
+    path("", include("ouvidoria.rights.urls")),
     path("", include("ouvidoria.portal.urls")),
     path("", include("ouvidoria.accounts.urls")),
     path("painel/indicadores/", include("ouvidoria.indicators.urls")),

@@ -32,6 +32,7 @@ CHANNEL_LABELS: dict[str, str] = {
     "api_attachment": "API — download de anexo",
     "export": "Exportação",
     "dossier": "Dossiê assinado",
+    "rights": "Direitos do titular (LGPD)",
 }
 
 

@@ -18,9 +18,11 @@ from ouvidoria.entities.models import Entity
 from ouvidoria.faq.selectors import faq_reply
 from ouvidoria.portal import ratelimit
 from ouvidoria.portal.models import ChatConversation, ChatMessage
+from ouvidoria.rights.services import consent_record
 from ouvidoria.rules import chatbot as bot
 from ouvidoria.rules import intents
 from ouvidoria.rules.protocol import is_valid_protocol, normalize_protocol
+from ouvidoria.rules.rights import PURPOSES_BY_CODE
 
 SESSION_KEY = "chat_conversation"
 START_LIMIT = (30, 3600)  # new conversations per address per hour
@@ -53,7 +55,9 @@ def _conversation(request: HttpRequest) -> ChatConversation | None:
 
 WELCOME = (
     "Olá! Sou o assistente virtual. Escreva sua dúvida em poucas palavras; o protocolo desta conversa é gerado "
-    "assim que ela começa. Não informe CPF, dados de cartão ou de saúde."
+    "assim que ela começa. Não informe CPF, dados de cartão ou de saúde. "
+    + PURPOSES_BY_CODE["chat_transcript"].text
+    + " Ao enviar sua primeira mensagem, você concorda com isso."
 )
 
 
@@ -68,6 +72,9 @@ def _start(request: HttpRequest) -> ChatConversation:
     atendimento … é apresentado o número de protocolo"); merely opening the page issues nothing."""
     entity = _entity_asked(request)
     conversation = ChatConversation.objects.create(protocol=protocol_issue(), entity=entity)
+    # The welcome shown before the first message says what is kept and for how long; sending it is the consent
+    # (LGPD art. 8), recorded with the version of that text (ouvidoria/rights, "Direitos do titular").
+    consent_record(purpose="chat_transcript", channel="assistente virtual", conversation_protocol=conversation.protocol)
     _say(
         conversation,
         f"Olá! Sou o assistente virtual. O protocolo desta conversa é {conversation.formatted_protocol}. "

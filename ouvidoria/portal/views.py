@@ -28,6 +28,7 @@ from ouvidoria.notify.requester import requester_acknowledge
 from ouvidoria.portal import ratelimit
 from ouvidoria.portal.forms import ComplementForm, ContactForm, EvaluationForm, LookupForm, OmbudsmanForm
 from ouvidoria.privacy.crypto import blind_index
+from ouvidoria.rights.selectors import documents_for_citizen
 from ouvidoria.rules import deadlines
 from ouvidoria.rules.classification import level_of
 from ouvidoria.rules.eligibility import (
@@ -329,6 +330,8 @@ def _case_context(request: HttpRequest, m: Manifestation, **extra: Any) -> dict[
         "complement_form": extra.pop("complement_form", None) or ComplementForm(),
         "evaluation_form": extra.pop("evaluation_form", None) or EvaluationForm(),
         "next_instance_url": _next_instance_url(m),
+        # A data subject's request (LGPD): the export and the declaration, downloadable only here.
+        "rights_documents": documents_for_citizen(m),
         # In the policy's own unit, as the entity's page states it ("15 dias corridos"), or how late it is.
         "time_left": deadlines.time_left(get_policy(m.policy_id), today, m.due_on, entity_calendar(m.entity))
         if m.is_open

@@ -78,6 +78,9 @@ FORWARDING = frozenset({"forward", "area_reply"})
 PARTICIPANTS = frozenset({"participant_handoff", "participant_reply"})
 FILES = frozenset({"attachment"})
 EVERY_EVENT = CONVERSATION | INTERNAL | WORKFLOW | FORWARDING | PARTICIPANTS | FILES
+# The data subject's rights carried out and the corrections of a requester's data (LGPD art. 18): they name the
+# person's data (a correction keeps the old and new values), so only whoever reads the identity reads them.
+RIGHTS = frozenset({"data_subject_right", "requester_correction"})
 
 # "own": only the area's own forwards, the events about them and what the area's people wrote or attached.
 Scope = str  # "all" | "own" | "none"
@@ -109,7 +112,7 @@ _ALL_IDENTITY = frozenset(IDENTITY_FIELDS)
 _CASE_WORKER = Disclosure(
     identity=_ALL_IDENTITY,
     description=True,
-    events=EVERY_EVENT,
+    events=EVERY_EVENT | RIGHTS,
     event_scope="all",
     forwards="all",
     attachments="all",

@@ -50,7 +50,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Front office: registers contacts and answers first-instance cases; the Ouvidoria's answers are the team's.
     "attendant": _CASE_WORK | {"view", "merits"},
     # Back office: analyses, forwards, drafts the Ouvidoria's answer for the Ouvidor to approve.
-    "analyst": _CASE_WORK | {"view", "merits", "answer_propose", "agreement", "indicators"},
+    # The data subject's rights (LGPD art. 18) are run by the Ouvidoria's back office and the Ouvidor, who answer
+    # the request; not by the front office nor the areas (LGPD art. 6 III, necessity).
+    "analyst": _CASE_WORK | {"view", "merits", "answer_propose", "agreement", "indicators", "data_subject_rights"},
     # Decides merits, approves final answers, grants extensions.
     "ombudsman": _CASE_WORK
     | {
@@ -67,6 +69,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "reports_write",
         "retention",
         "legal_hold",
+        "data_subject_rights",
     },
     # Sees only what was forwarded to its area and answers it.
     "area": frozenset({"view", "area_reply", "internal_note", "attachment"}),

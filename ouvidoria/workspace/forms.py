@@ -11,6 +11,7 @@ from ouvidoria.entities.models import Entity
 from ouvidoria.rules.catalogue import GENDERS
 from ouvidoria.rules.errors import RuleViolation
 from ouvidoria.rules.identification import check_identity_confirmed
+from ouvidoria.rules.rights import RIGHTS
 from ouvidoria.rules.workflow import MERITS_REASONS, STATUS_LABELS
 
 # Seed 004 "Atendimento Receptivo": confirm three registration data, CPF mandatory, before personal or financial
@@ -69,6 +70,16 @@ class RegistrationForm(forms.Form):
         choices=IDENTITY_CHECKS,
         widget=forms.CheckboxSelectMultiple,
     )
+    # A data subject's request (LGPD art. 18): the policy lgpd-titular, 15 calendar days (ouvidoria/rights).
+    lgpd_request = forms.BooleanField(
+        label=_("Pedido do titular de dados (LGPD): prazo de 15 dias corridos"), required=False
+    )
+    lgpd_rights = forms.MultipleChoiceField(
+        label=_("Direitos pedidos"),
+        required=False,
+        choices=[(r.code, f"({r.code}) {r.label}") for r in RIGHTS],
+        widget=forms.CheckboxSelectMultiple,
+    )
     eligibility_override = forms.CharField(
         label=_("Motivo para admitir na Ouvidoria mesmo assim"),
         required=False,
@@ -113,6 +124,13 @@ class RegistrationForm(forms.Form):
                 check_identity_confirmed(set(data.get("identity_checks") or ()))
             except RuleViolation as exc:
                 self.add_error(exc.field, exc.message)
+        if data.get("lgpd_request"):
+            if data.get("anonymous"):
+                self.add_error("anonymous", _("Pedido do titular: não pode ser anônimo."))
+            if not (data.get("document") or "").strip():
+                self.add_error("document", _("Pedido do titular: informe o CPF, pelo qual os dados são encontrados."))
+            if not data.get("lgpd_rights"):
+                self.add_error("lgpd_rights", _("Pedido do titular: marque ao menos um direito pedido."))
         return data
 
     @property

@@ -46,6 +46,8 @@ from ouvidoria.notify.selectors import reply_templates_for
 from ouvidoria.notify.services import reply_template_render
 from ouvidoria.privacy.crypto import blind_index
 from ouvidoria.privacy.downloads import stored_file_response
+from ouvidoria.rights.selectors import may_run_rights
+from ouvidoria.rights.services import processing_blocked, rights_request_attach
 from ouvidoria.rules import deadlines
 from ouvidoria.rules.disclosure import reads_transcripts
 from ouvidoria.rules.eligibility import EarlierCase, check_eligibility
@@ -54,6 +56,7 @@ from ouvidoria.rules.external import VIAS
 from ouvidoria.rules.identification import clean_document
 from ouvidoria.rules.policies import get_policy
 from ouvidoria.rules.protocol import format_protocol, normalize_protocol
+from ouvidoria.rules.rights import POLICY as RIGHTS_POLICY
 from ouvidoria.rules.roles import PERMISSIONS
 from ouvidoria.rules.workflow import OPEN_STATUSES, TRANSITIONS
 from ouvidoria.workspace import selectors
@@ -442,7 +445,11 @@ def register(request: HttpRequest) -> HttpResponse:
                 earlier_protocols=form.earlier_list,
                 actor=_me(request),
                 protocol=protocol,
+                policy=RIGHTS_POLICY if data["lgpd_request"] else None,
             )
+            if data["lgpd_request"]:
+                rights_request_attach(m, rights=data["lgpd_rights"], identity_checks=data["identity_checks"],
+                                      actor=_me(request))  # fmt: skip
             checks = dict(IDENTITY_CHECKS)
             if data["identity_checks"]:
                 confirmed = ", ".join(str(checks[c]) for c in data["identity_checks"])
@@ -625,6 +632,9 @@ def _case_context(
         "show_personal": full,
         "can_see_personal": view.sees_identity and not full,
         "can_dossier": dossier_allowed(view),
+        # The data subject's rights (ouvidoria/rights): the panel of a request, and a block on the requester.
+        "can_rights": may_run_rights(request.user, m),
+        "processing_blocked": view.sees_identity and processing_blocked(m.requester_id),
         "dossier_full_allowed": view.sees_identity,
         "business_days_left": selectors.business_days_left(m, today) if m.is_open else None,
         "time_left": deadlines.time_left(get_policy(m.policy_id), today, m.due_on, entity_calendar(m.entity))

@@ -452,6 +452,35 @@ def test_the_issues_probe_manager_and_area_get_no_cpf_email_nor_foreign_events()
     assert PersonalDataView.objects.count() == 0
 
 
+# Who runs the data subject's rights on an LGPD request (rules/roles.py "data_subject_rights").
+RIGHTS_PANEL = {"analyst", "ombudsman", "superuser"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_rights_panel_is_for_analysts_and_the_ombudsman_and_records_each_read(world, role):
+    if role == "token":
+        pytest.skip("tokens reach the API only")
+    from ouvidoria.rights.services import rights_request_register
+
+    request = rights_request_register(
+        entity=world.case.entity, name=NAME, document=CPF, email=EMAIL, rights=["a", "b"], instance="sac"
+    )
+    client = world.clients[role]
+    page = client.get(reverse("rights:panel", args=[request.protocol]))
+    acted = client.post(reverse("rights:action", args=[request.protocol, "confirmar"]))
+    reads = PersonalDataView.objects.filter(channel="rights", user=world.users.get(role))
+    if role in RIGHTS_PANEL:
+        assert page.status_code == 200
+        assert acted.status_code == 302
+        assert CPF in page.content.decode() or "52998224725" in page.content.decode()
+        assert set(reads.values_list("manifestation_id", flat=True)) == {world.case.pk, request.pk}
+    else:
+        assert page.status_code == 404
+        assert acted.status_code == 404
+        assert _absent(page.content.decode() + acted.content.decode(), SPELLINGS) == []
+        assert not reads.exists()
+
+
 # --- Every URL is in the matrix ------------------------------------------------------------------------------
 
 # Pages and endpoints that show a case, each probed above.
@@ -469,6 +498,8 @@ CASE_SURFACES: dict[str, Any] = {
     "manifestation-list": test_the_api_gives_each_role_only_what_it_may_read_and_records_the_read,
     "manifestation-attachment": _DOWNLOADS,
     "dossier:download": test_the_signed_dossier_shows_each_role_what_its_case_page_shows_and_records_the_read,
+    "rights:panel": test_the_rights_panel_is_for_analysts_and_the_ombudsman_and_records_each_read,
+    "rights:action": test_the_rights_panel_is_for_analysts_and_the_ombudsman_and_records_each_read,
 }
 # Every API action answers with the case's detail, built by the same serializer and view as the detail.
 API_ACTIONS = {
@@ -541,6 +572,9 @@ NO_PERSONAL_DATA = {
     "portal:case": "citizen portal: the citizen's own case after the look-up",
     "portal:complement": "citizen portal: the citizen's own case after the look-up",
     "portal:evaluate": "citizen portal: the citizen's own case after the look-up",
+    "rights:request_form": "citizen portal: the data subject's own request form",
+    "rights:portal_document": "citizen portal: the data subject's own export or declaration, only after the look-up "
+    "of the request's protocol (rights/tests/test_rights.py)",
 }
 # Django's admin registers no model with a requester's data (test_the_admin_registers_no_personal_data).
 ADMIN_NAMESPACE = "admin"

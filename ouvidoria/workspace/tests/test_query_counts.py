@@ -15,9 +15,10 @@ pytestmark = pytest.mark.django_db
 # the three tab counts: fixed costs, none per row.
 # 15; the at-risk tab reads the entities once more for their warning windows; a search picks the page's ids first
 # and asks which of the page's requesters it found by name (that read is recorded); the header's bell counts the
-# unread notifications. The case page also marks what the person was told of the case as read.
+# unread notifications. The case page also marks what the person was told of the case as read, and asks whether
+# the requester blocked non-essential processing (LGPD art. 18 IV, ouvidoria/rights).
 QUEUE_MAX_QUERIES = 19
-CASE_MAX_QUERIES = 18
+CASE_MAX_QUERIES = 19
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

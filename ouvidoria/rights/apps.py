@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RightsConfig(AppConfig):
+    name = "ouvidoria.rights"
+    verbose_name = "Direitos do titular (LGPD)"
