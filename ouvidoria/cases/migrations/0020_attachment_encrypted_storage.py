@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0018_event_kinds_privacy"),
+        ("cases", "0019_anonymised_at"),
     ]
 
     operations = [
