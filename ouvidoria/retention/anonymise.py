@@ -9,7 +9,8 @@ After that the case is **anonymised**, not deleted (docs/regulation.md, "Retenç
   that are not codes, numbers or dates); forwards' questions and replies; participant hand-offs' texts; answer
   drafts; agreements' terms; the attachments' files (deleted from storage) and names; the transcript of the
   assistant's conversation under the same protocol; the body and recipient of the case's e-mails; idempotency keys
-  (their request hash is a fingerprint of what was sent) and the team's notifications of the case;
+  (their request hash is a fingerprint of what was sent), the team's notifications of the case and, on a data
+  subject's request, the documents made for them (their copy of the data, the declaration);
 - what stays: protocol, entity, instance, medium, type, subject, policy, every date, deadline and extension, status,
   merits, evaluation, counts, the timeline's kinds, dates and actors; of the requester the attributes the
   statistics group by (kind PF/PJ, declared gender, UF, city);
@@ -47,6 +48,7 @@ from ouvidoria.inbox.models import StaffNotification
 from ouvidoria.notify.models import OutboundEmail
 from ouvidoria.portal.models import ChatConversation, ChatMessage
 from ouvidoria.retention.selectors import cases_due, is_held
+from ouvidoria.rights.models import RightsDocument
 from ouvidoria.rules import retention as rules
 from ouvidoria.rules.workflow import MERITS_REASONS
 
@@ -138,6 +140,9 @@ def _texts_clear(case: Manifestation) -> None:
     conversations.update(suggestion="")
     OutboundEmail.objects.filter(manifestation=case).update(recipient="", body="")
     IdempotencyKey.objects.filter(manifestation=case).delete()
+    # A data subject's request: the documents made for them (their copy of the data, the declaration) go; the rows
+    # stay with their checksum, as a disposed attachment's do.
+    RightsDocument.objects.filter(request=case, deleted_at__isnull=True).update(sealed=b"", deleted_at=timezone.now())
     StaffNotification.objects.filter(manifestation=case).delete()
 
 

@@ -251,19 +251,13 @@ def _holds_over(m: Manifestation, today: date) -> tuple[rule.HoldFact, ...]:
     return tuple(rule.HoldFact(h.reason, h.until) for h in holds)
 
 
-def anonymise_case_seam(m: Manifestation, *, actor: Actor, reason: str) -> bool:
-    """Where a case already past its retention date is anonymised at the person's request. The anonymisation itself
-    belongs to ``ouvidoria.retention`` (``anonymise_case``, merged separately): until it is there, nothing is
-    changed and False says so; the refusal list then names the case as due for anonymisation by the daily job."""
-    try:
-        from ouvidoria.retention import services as retention
-    except ImportError:  # pragma: no cover
-        return False
-    anonymise = getattr(retention, "anonymise_case", None)
-    if anonymise is None:
-        return False
-    anonymise(m, actor=actor, reason=reason)
-    return True
+def _anonymise_now(m: Manifestation, *, actor: Actor, today: date) -> None:
+    """A case already past its retention date, anonymised at the person's request instead of waiting for the daily
+    job (the same service: ``retention.anonymise.anonymise_case``)."""
+    from ouvidoria.retention.anonymise import anonymise_case
+
+    label = actor.get_username() if hasattr(actor, "get_username") else str(actor)
+    anonymise_case(m, actor_label=label, reason="pedido do titular (LGPD art. 18 IV)", today=today)
 
 
 @transaction.atomic
@@ -277,12 +271,8 @@ def erasure_run(person: selectors.Person, rr: RightsRequest, *, actor: Actor, ri
         if m.pk == person.request.pk:
             continue
         decision = rule.decide_case(m.received_on, today=today, holds=_holds_over(m, today))
-        if decision.action == "anonymise" and not anonymise_case_seam(m, actor=actor, reason="LGPD art. 18 IV"):
-            decision = rule.Decision(
-                "anonymise",
-                decision.reason + " A anonimização será feita pela rotina diária de retenção.",
-                decision.source,
-            )
+        if decision.action == "anonymise":
+            _anonymise_now(m, actor=actor, today=today)
         out.items.append(ErasureItem(f"Manifestação {m.formatted_protocol} ({m.entity.name})", decision))
     became_case = set(Manifestation.objects.filter(protocol__in=rr.chat_protocols).values_list("protocol", flat=True))
     for c in ChatConversation.objects.filter(protocol__in=rr.chat_protocols).exclude(protocol__in=became_case):

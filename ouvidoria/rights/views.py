@@ -19,6 +19,7 @@ from ouvidoria.rights import selectors, services
 from ouvidoria.rights.forms import CorrectionForm, IdentityForm, RightsRequestForm
 from ouvidoria.rights.models import RightsDocument
 from ouvidoria.rules import rights as rule
+from ouvidoria.rules.classification import level_of
 from ouvidoria.rules.policies import get_policy
 from ouvidoria.workspace.forms import IDENTITY_CHECKS
 from ouvidoria.workspace.views import _case
@@ -75,6 +76,7 @@ def portal_document(request: HttpRequest, protocol: str, pk: int) -> HttpRespons
     response["Content-Disposition"] = f'attachment; filename="{doc.filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
+    response["X-Classification"] = level_of(f"rights.{doc.kind}").token  # rules/classification.FILES
     return response
 
 

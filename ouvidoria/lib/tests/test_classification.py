@@ -79,13 +79,13 @@ def test_the_external_entries_exist():
 
 
 def test_the_failure_names_the_line_to_add_and_where():
-    """What a developer reads after adding Manifestation.anonymised_at and a new model's text field."""
-    extra = models.DateTimeField(name="anonymised_at")
+    """What a developer reads after adding a date to Manifestation and a new app's text field."""
+    extra = models.DateTimeField(name="reviewed_at")
     text = models.TextField(name="note")
-    lines = missing_lines({"cases.Manifestation.anonymised_at": extra, "rights.Consent.note": text})
-    assert lines[0] == '    "cases.Manifestation.anonymised_at": _WHEN,\n        (after "cases.Manifestation.earlier")'
-    assert lines[1].startswith('    "rights.Consent.note": internal("…"),  # or public(), personal(')
-    assert lines[1].endswith('(at the end, under a new comment "# rights: …")')
+    lines = missing_lines({"cases.Manifestation.reviewed_at": extra, "seal.Service.note": text})
+    assert lines[0].startswith('    "cases.Manifestation.reviewed_at": _WHEN,\n        (after "cases.Manifestation.')
+    assert lines[1].startswith('    "seal.Service.note": internal("…"),  # or public(), personal(')
+    assert lines[1].endswith('(at the end, under a new comment "# seal: …")')
 
 
 def test_each_export_is_classified_as_its_highest_column():
