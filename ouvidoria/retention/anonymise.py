@@ -1,6 +1,6 @@
 """Anonymisation of a manifestation five years after its protocol, keeping every statistic.
 
-Seed 001 ("Arquivo"): the Ouvidoria's records are kept 5 years from the protocol; seed 002 (Res. CMN 4.860/2020)
+Seed 001 ("Arquivo"): the Ouvidoria's records are kept 5 years from the protocol; seed 002 (RN ANS 323/2013)
 art. 4 §1 and art. 7: the record of the demands, with the identification data kept confidential, for 5 years.
 After that the case is **anonymised**, not deleted (docs/regulation.md, "Retenção"):
 

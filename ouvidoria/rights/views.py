@@ -104,7 +104,7 @@ def _panel_context(request: HttpRequest, m: Manifestation, **extra: Any) -> dict
         "holdings": selectors.holdings(person, rr.chat_protocols),
         "sharing": selectors.sharing(person),
         "consents": selectors.consents_of(person, rr.chat_protocols),
-        "block": selectors.active_block(person.requester_ids),
+        "processing_block": selectors.active_block(person.requester_ids),
         "documents": list(m.rights_documents.all()),
         "purposes": rule.PURPOSES,
         "summary": services.answer_summary(m),

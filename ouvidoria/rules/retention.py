@@ -3,7 +3,7 @@
 Sources:
 - seed 001 ("Arquivo"): the Ouvidoria's records kept for at least 5 years from the protocol; phone service recorded
   ("Deve ser gravado, quando realizado por telefone") and the recordings kept 90 days;
-- seed 002 (Res. CMN 4.860/2020) art. 4 §1 and art. 7: the record of the demands, with the identification data kept
+- seed 002 (RN ANS 323/2013) art. 4 §1 and art. 7: the record of the demands, with the identification data kept
   confidential, for 5 years;
 - seed 000 §9.2: retention periods and secure disposal; LGPD (Lei 13.709/2018) art. 15 and 16: data is disposed of
   once its purpose ends, kept only to comply with a legal obligation (art. 16 I) or for the exercise of rights in

@@ -10,8 +10,12 @@ Sources:
   I, among others), art. 18 (the rights), art. 19 (confirmation and access: simplified at once, or the clear and
   complete declaration within 15 days; II) and art. 18 §6 (whoever the data was shared with is told of a
   correction, deletion, anonymisation or block);
-- seed 001 ("Arquivo": the Ouvidoria's records kept at least 5 years from the protocol) and seed 002 (Res. CMN
-  4.860/2020 art. 4 §1: the record of the demands kept 5 years), as ``rules.retention.case_anonymised_on``.
+- seed 001 ("Arquivo": the Ouvidoria's records kept at least 5 years from the protocol) and seed 002 (RN ANS
+  323/2013 art. 4 §1 and art. 7: the record of the demands kept 5 years), as ``rules.retention.case_anonymised_on``.
+
+The legal bases below are read by the people the data is about (the declaration, the answer): they cite the norms
+by name (the seeds are the Ouvidoria manual of a Banco Central institution under Res. CMN 4.860/2020 and RN ANS
+323/2013), never a seed's number.
 
 The choices the law leaves to the controller are written in docs/regulation.md, "Direitos do titular".
 """
@@ -22,7 +26,8 @@ from datetime import date, timedelta
 from ouvidoria.rules.retention import case_anonymised_on, years_after
 
 LGPD = "Lei 13.709/2018 (LGPD)"
-SEED_RIGHTS = "seed 000 §4.3.2 item 2"
+# Seed 001, as a person reading their declaration knows it.
+MANUAL = "manual da Ouvidoria (Res. CMN 4.860/2020)"
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,7 @@ RIGHTS: tuple[Right, ...] = (
         "j",
         "Declaração clara e completa (origem, critérios, finalidade)",
         "Receber uma declaração completa de onde vieram meus dados e para que são usados",
-        f"{LGPD} art. 19 II; {SEED_RIGHTS} (j)",
+        f"{LGPD} art. 19 II",
     ),
 )
 RIGHT_CODES = tuple(r.code for r in RIGHTS)
@@ -114,7 +119,7 @@ CATEGORIES: tuple[Category, ...] = (
         "Identificação e contato do manifestante (nome, nome social, CPF/CNPJ, e-mail, telefone, endereço)",
         "Registrar, responder e comprovar o atendimento da manifestação ao regulador",
         "Cumprimento de obrigação legal ou regulatória",
-        f"{LGPD} art. 7 II; seed 001 'Atendimento das Solicitações'; seed 002 art. 4 §1",
+        f"{LGPD} art. 7 II; {MANUAL}, 'Atendimento das Solicitações'; RN ANS 323/2013 art. 7",
         "5 anos a partir do protocolo de cada manifestação; depois anonimizados",
         False,
     ),
@@ -123,7 +128,7 @@ CATEGORIES: tuple[Category, ...] = (
         "Manifestações, histórico, mensagens, encaminhamentos e anexos",
         "Tratar a demanda e guardar o registro exigido pelo regulador",
         "Cumprimento de obrigação legal ou regulatória; exercício regular de direitos",
-        f"{LGPD} art. 7 II e VI, art. 16 I; seed 001 'Arquivo'; seed 002 art. 4 §1",
+        f"{LGPD} art. 7 II e VI, art. 16 I; {MANUAL}, 'Arquivo'; RN ANS 323/2013 art. 4 §1 e art. 7",
         "5 anos a partir do protocolo; depois anonimizados",
         False,
     ),
@@ -132,7 +137,7 @@ CATEGORIES: tuple[Category, ...] = (
         "Dados de saúde que constem das manifestações (planos de saúde)",
         "Tratar a reclamação sobre a cobertura ou o atendimento",
         "Cumprimento de obrigação legal ou regulatória (dado sensível)",
-        f"{LGPD} art. 11 II a; seed 002 (RN ANS 323/2013)",
+        f"{LGPD} art. 11 II a; RN ANS 323/2013 art. 7",
         "Com a manifestação: 5 anos a partir do protocolo",
         False,
     ),
@@ -168,7 +173,7 @@ CATEGORIES: tuple[Category, ...] = (
         "Canais de mensagens (SMS, aplicativo de mensagens, e-mail) para notificação por inadimplência",
         "Notificar por inadimplência pelos canais que o beneficiário aceitou",
         "Consentimento",
-        f"{LGPD} art. 7 I; seed 004 (RN ANS 593/2023)",
+        f"{LGPD} art. 7 I; RN ANS 593/2023",
         "Até a revogação do consentimento",
         True,
     ),
@@ -275,7 +280,7 @@ def decide_case(protocol_day: date, *, today: date, holds: tuple[HoldFact, ...] 
         return Decision(
             "keep",
             "Registro que o regulador obriga a manter por 5 anos a partir do protocolo.",
-            f"{LGPD} art. 16 I; seed 001 'Arquivo'; seed 002 (Res. CMN 4.860/2020) art. 4 §1",
+            f"{LGPD} art. 16 I; {MANUAL}, 'Arquivo'; RN ANS 323/2013 art. 4 §1",
             until,
         )
     return Decision(

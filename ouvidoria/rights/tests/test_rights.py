@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from ouvidoria.accounts.models import PersonalDataView
@@ -254,7 +255,12 @@ def test_block_and_consent_revocation(world):
     assert _act(world["analyst"], m, "revogar", consent=messaging.pk).status_code == 302  # found by the CPF
     assert Consent.objects.filter(revoked_at__isnull=False).count() == 3
     assert _act(world["analyst"], m, "informar-consentimento").status_code == 302
+    panel = signed_in(world["analyst"]).get(reverse("rights:panel", args=[m.protocol])).content.decode()
+    # Inside a template's {% block %} "block" is the block itself: the panel once said "bloqueado desde ." of nothing.
+    assert "bloqueado desde" not in panel
     assert _act(world["analyst"], m, "bloquear").status_code == 302
+    panel = signed_in(world["analyst"]).get(reverse("rights:panel", args=[m.protocol])).content.decode()
+    assert f"bloqueado desde {timezone.localdate():%d/%m/%Y}." in panel
     assert ProcessingBlock.objects.filter(requester=world["recent"].requester, lifted_at__isnull=True).exists()
     assert services.processing_blocked(world["recent"].requester_id)
     case_page = signed_in(world["analyst"]).get(reverse("workspace:case", args=[world["recent"].protocol]))
