@@ -27,6 +27,7 @@ def test_the_citizen_asks_for_their_data_and_downloads_it_from_the_lookup_on_a_p
     page.get_by_label("E-mail").fill("joana@example.com")
     page.get_by_label("Receber uma cópia de todos os meus dados").check()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert page.locator(".chat-button").count() == 0  # nothing floats over the fields on a phone
     assert axe_violations(page) == []
     page.get_by_role("button", name="Enviar pedido").click()
     m = Manifestation.objects.get(policy_id="lgpd-titular")
