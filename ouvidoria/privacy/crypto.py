@@ -27,15 +27,23 @@ def _index_key(explicit: str, first_key: str) -> bytes:
     return hashlib.sha256(b"ouvidoria-blind-index:" + base64.urlsafe_b64decode(first_key)).digest()
 
 
+def encrypt_bytes(plaintext: bytes) -> bytes:
+    return _fernet(tuple(settings.ENCRYPTION_KEYS)).encrypt(plaintext)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _fernet(tuple(settings.ENCRYPTION_KEYS)).decrypt(token)
+    except InvalidToken as exc:
+        raise ValueError("cannot decrypt: wrong key or corrupted value") from exc
+
+
 def encrypt(plaintext: str) -> str:
-    return _fernet(tuple(settings.ENCRYPTION_KEYS)).encrypt(plaintext.encode()).decode()
+    return encrypt_bytes(plaintext.encode()).decode()
 
 
 def decrypt(token: str) -> str:
-    try:
-        return _fernet(tuple(settings.ENCRYPTION_KEYS)).decrypt(token.encode()).decode()
-    except InvalidToken as exc:
-        raise ValueError("cannot decrypt: wrong key or corrupted value") from exc
+    return decrypt_bytes(token.encode()).decode()
 
 
 def blind_index(value: str) -> str:

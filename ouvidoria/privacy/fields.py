@@ -1,4 +1,4 @@
-"""A model field that stores text encrypted and gives it back in clear."""
+"""Model fields that store text or bytes encrypted and give them back in clear."""
 
 from typing import Any
 
@@ -6,7 +6,7 @@ from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import Expression
 
-from ouvidoria.privacy.crypto import decrypt, encrypt
+from ouvidoria.privacy.crypto import decrypt, decrypt_bytes, encrypt, encrypt_bytes
 
 
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
@@ -27,3 +27,21 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         if not value:
             return value
         return encrypt(str(value))
+
+
+class EncryptedBinaryField(models.BinaryField):  # type: ignore[type-arg]
+    """Bytes encrypted with the installation's key (a Fernet token), like ``EncryptedTextField``; rotated by the same
+    pass of ``rotate_keys``. Empty stays empty (a document whose bytes were disposed of)."""
+
+    description = "Dados binários cifrados em repouso"
+
+    def from_db_value(self, value: Any, expression: Expression, connection: BaseDatabaseWrapper) -> Any:
+        if not value:
+            return value
+        return decrypt_bytes(bytes(value))
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        if not value:
+            return value
+        return encrypt_bytes(bytes(value))

@@ -33,8 +33,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, models, transaction
 
-from ouvidoria.privacy.crypto import blind_index, decrypt, encrypt
-from ouvidoria.privacy.fields import EncryptedTextField
+from ouvidoria.privacy.crypto import blind_index, decrypt_bytes, encrypt_bytes
+from ouvidoria.privacy.fields import EncryptedBinaryField, EncryptedTextField
 from ouvidoria.privacy.files import EncryptedFileSystemStorage, FileUnreadable, key_state, reencrypt_in_place
 
 BATCH = 1000
@@ -74,16 +74,27 @@ def encrypted_columns() -> Iterator[tuple[type[models.Model], str]]:
     """Every (model, column) stored encrypted, found from the fields themselves: a new one is rotated too."""
     for model in apps.get_models():
         for f in model._meta.concrete_fields:
-            if isinstance(f, EncryptedTextField) and f.column:
+            if isinstance(f, EncryptedTextField | EncryptedBinaryField) and f.column:
                 yield model, f.column
 
 
-def _first_reads(token: str) -> bool:
+def _raw(token: str | bytes | memoryview) -> bytes:
+    """A column's Fernet token as bytes: text columns hold it as text, binary ones as bytes."""
+    return token.encode() if isinstance(token, str) else bytes(token)
+
+
+def _first_reads(token: str | bytes | memoryview) -> bool:
     try:
-        Fernet(settings.ENCRYPTION_KEYS[0].encode()).decrypt(token.encode())
+        Fernet(settings.ENCRYPTION_KEYS[0].encode()).decrypt(_raw(token))
     except InvalidToken:
         return False
     return True
+
+
+def _reencrypted(token: str | bytes | memoryview) -> str | bytes:
+    """The value under the first key, in the column's own type."""
+    new = encrypt_bytes(decrypt_bytes(_raw(token)))
+    return new.decode() if isinstance(token, str) else new
 
 
 def _batches(table: str, columns: list[str], size: int) -> Iterator[list[tuple[Any, ...]]]:
@@ -117,7 +128,7 @@ def _rotate_model(
                         continue
                     results[i].read += 1
                     if not _first_reads(token):
-                        updates.append((encrypt(decrypt(token)), row[0]))
+                        updates.append((_reencrypted(token), row[0]))
                 if updates:
                     with connection.cursor() as cursor:
                         cursor.executemany(

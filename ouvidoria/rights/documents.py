@@ -7,12 +7,11 @@ import json
 import zipfile
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ouvidoria.cases.models import Attachment, Event, Manifestation
-from ouvidoria.privacy.crypto import _fernet
+from ouvidoria.privacy.downloads import stored_file_open
 from ouvidoria.rights import selectors
 from ouvidoria.rules import rights as rule
 from ouvidoria.rules.identification import format_cnpj
@@ -25,24 +24,17 @@ WITHHELD = "[registro interno da equipe: texto não incluído (segredo comercial
 REQUESTER_FIELDS = ("kind", "name", "social_name", "document", "email", "phone", "address", "gender", "state", "city")
 
 
-def seal(data: bytes) -> bytes:
-    return _fernet(tuple(settings.ENCRYPTION_KEYS)).encrypt(data)
-
-
-def unseal(token: bytes) -> bytes:
-    return _fernet(tuple(settings.ENCRYPTION_KEYS)).decrypt(bytes(token))
-
-
 def attachment_read(attachment: Attachment) -> bytes | None:
-    """An attachment's bytes as stored, or None when retention disposed of the file (or it is missing). The one
-    place this app reads a file: where files are encrypted at rest, this is the call that decrypts."""
+    """An attachment's plaintext, verified, or None when retention disposed of the file, it is missing or it fails
+    authentication (``privacy.downloads.stored_file_open`` logs why, without personal data)."""
     if attachment.disposed_at is not None or not attachment.file:
         return None
-    try:
-        with attachment.file.open("rb") as f:
-            return bytes(f.read())
-    except OSError:
+    opened = stored_file_open(attachment.file, what=f"attachment {attachment.pk}")
+    if isinstance(opened, str):
         return None
+    reader, _length = opened
+    with reader:
+        return bytes(reader.read())
 
 
 def _iso(value: Any) -> str | None:

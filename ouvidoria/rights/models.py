@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ouvidoria.privacy.fields import EncryptedBinaryField
 from ouvidoria.rules.rights import PURPOSES
 
 PURPOSE_CHOICES = [(p.code, p.label) for p in PURPOSES]
@@ -86,8 +87,8 @@ class RightsDocument(models.Model):
 
     request = models.ForeignKey("cases.Manifestation", on_delete=models.CASCADE, related_name="rights_documents")
     kind = models.CharField(max_length=12, choices=KIND_CHOICES)
-    # Fernet over the file's bytes (the installation's encryption keys); emptied once expired.
-    sealed = models.BinaryField(editable=False)
+    # The file's bytes encrypted with the installation's keys (rotated by rotate_keys); emptied once expired.
+    sealed = EncryptedBinaryField(editable=False)
     filename = models.CharField(max_length=120)
     content_type = models.CharField(max_length=60)
     size = models.PositiveIntegerField()

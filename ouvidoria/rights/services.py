@@ -421,7 +421,7 @@ def document_generate(person: selectors.Person, rr: RightsRequest, *, kind: str,
     doc = RightsDocument.objects.create(
         request=person.request,
         kind=kind,
-        sealed=documents.seal(data),
+        sealed=data,
         filename=name,
         content_type=content_type,
         size=len(data),
@@ -470,7 +470,7 @@ def document_download(doc: RightsDocument, *, ip_address: str | None) -> bytes:
     RightsDownload.objects.create(document=doc, ip_address=ip_address)
     _event(doc.request, "b" if doc.kind == "export" else "j", actor=None, actor_label="manifestante",
            body=f"{doc.get_kind_display()} baixado(a) pelo titular.", document=doc.pk, action="download")  # fmt: skip
-    return documents.unseal(bytes(doc.sealed))
+    return bytes(doc.sealed)
 
 
 def documents_purge(*, today: date | None = None) -> int:

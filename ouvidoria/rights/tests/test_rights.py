@@ -4,10 +4,14 @@ import io
 import json
 import zipfile
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.db import connection
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -18,6 +22,7 @@ from ouvidoria.cases.models import Event, Manifestation, Requester
 from ouvidoria.cases.tests.factories import EntityFactory, register, signed_in, staff_user
 from ouvidoria.notify.models import OutboundEmail
 from ouvidoria.portal.models import ChatConversation, ChatMessage
+from ouvidoria.privacy.rotation import keys_rotate, values_under_old_keys
 from ouvidoria.retention.services import legal_hold_place
 from ouvidoria.rights import services
 from ouvidoria.rights.models import Consent, ProcessingBlock, RightsDocument, RightsDownload
@@ -147,7 +152,12 @@ def test_export_is_complete_valid_and_downloaded_only_through_the_lookup(world, 
     assert _act(world["analyst"], m, "exportar").status_code == 302
     assert _act(world["analyst"], m, "declaracao").status_code == 302
     export = RightsDocument.objects.get(request=m, kind="export")
-    assert b"recibo" not in bytes(export.sealed)  # encrypted at rest
+    with connection.cursor() as cursor:  # encrypted at rest: the column holds a token, not the ZIP
+        cursor.execute("SELECT sealed FROM rights_rightsdocument WHERE id = %s", [export.pk])
+        stored = bytes(cursor.fetchone()[0])
+    assert not stored.startswith(b"PK")
+    assert b"recibo" not in stored
+    assert bytes(export.sealed).startswith(b"PK")
     # Not released yet: the citizen sees nothing.
     _lookup(citizen, m)
     assert "documentos-lgpd" not in citizen.get(reverse("portal:case", args=[m.protocol])).content.decode()
@@ -352,3 +362,33 @@ def test_the_privacy_faq_and_the_entity_page_link_to_the_request_form(world):
     assert form in Client().get(reverse("portal:entity", args=["banco"])).content.decode()
     article = Client().get(reverse("portal:faq_article", args=["comum-direitos-lgpd"]), {"entidade": "banco"})
     assert form in article.content.decode()
+
+
+def test_an_attachment_that_fails_authentication_is_listed_but_left_out_of_the_export(world):
+    stored = world["recent"].attachments.get()
+    path = Path(stored.file.storage.path(stored.file.name))
+    data = bytearray(path.read_bytes())
+    data[-5] ^= 0xFF
+    path.write_bytes(bytes(data))
+    m = _portal_request(Client(), ["b"])
+    assert _act(world["analyst"], m, "exportar").status_code == 302
+    archive = zipfile.ZipFile(io.BytesIO(bytes(RightsDocument.objects.get(request=m, kind="export").sealed)))
+    content = json.loads(archive.read("data.json"))
+    recent = next(c for c in content["cases"] if c["protocol"] == world["recent"].formatted_protocol)
+    assert recent["attachments"][0]["sha256"] == stored.sha256
+    assert recent["attachments"][0]["file"] is None
+    assert not [n for n in archive.namelist() if n.startswith("anexos/")]
+
+
+def test_the_documents_are_rotated_with_the_other_encrypted_values(world):
+    m = _portal_request(Client(), ["b"])
+    assert _act(world["analyst"], m, "exportar").status_code == 302
+    export = RightsDocument.objects.get(request=m, kind="export")
+    plain = bytes(export.sealed)
+    new_key = Fernet.generate_key().decode()
+    with override_settings(ENCRYPTION_KEYS=[new_key, *settings.ENCRYPTION_KEYS]):
+        assert values_under_old_keys() > 0
+        keys_rotate()
+        assert values_under_old_keys() == 0
+    with override_settings(ENCRYPTION_KEYS=[new_key]):  # the old key removed
+        assert bytes(RightsDocument.objects.get(pk=export.pk).sealed) == plain
